@@ -1,0 +1,114 @@
+// The platform layer: everything netdiag asks of the operating system goes through here.
+// One implementation per OS family lives in src/platform/<os>/; nothing else uses #ifdef.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "netdiag/error.hpp"
+
+namespace netdiag::platform {
+
+enum class WslKind { none, wsl1, wsl2 };
+std::string_view to_string(WslKind kind);
+
+struct HostFacts {
+    std::string os;            // "linux", "windows"
+    std::string os_name;       // "Debian GNU/Linux 12 (bookworm)", "Windows 10.0.19045"
+    std::string os_version;    // distribution / Windows version number
+    std::string kernel;        // uname release or Windows build
+    std::string architecture;  // x86_64, aarch64, …
+    std::string hostname;
+    WslKind wsl = WslKind::none;
+    std::string wsl_networking;  // "nat", "mirrored" or "" when not detectable / not WSL
+    std::string container;       // "docker", "podman", "lxc", "kubernetes", "wine" or ""
+};
+
+struct InterfaceFlags {
+    bool up = false;
+    bool running = false;
+    bool loopback = false;
+    bool multicast = false;
+    bool point_to_point = false;
+};
+
+struct InterfaceAddress {
+    std::string family;  // "ipv4" or "ipv6"
+    std::string address;
+    int prefix_length = 0;
+};
+
+struct NetInterface {
+    std::string name;
+    std::string friendly_name;  // Windows adapter friendly name; empty elsewhere
+    unsigned index = 0;
+    InterfaceFlags flags;
+    std::string oper_state;  // "up", "down", "dormant", "unknown", …
+    unsigned mtu = 0;
+    std::vector<InterfaceAddress> addresses;
+    std::string hardware_address;  // aa:bb:cc:dd:ee:ff or empty
+    std::string driver;            // kernel driver (r8152, e1000e, virtio_net) where known
+    std::string bus;               // "usb", "pci", "virtual", "" when unknown
+    std::string usb_power_control;  // "auto" (autosuspend) or "on"; empty unless USB
+    std::optional<unsigned> if_type;  // IANA ifType (Windows IfType); empty where unknown
+};
+
+struct Route {
+    std::string family;  // "ipv4" / "ipv6"
+    std::string destination;
+    int prefix_length = 0;
+    std::string gateway;  // empty for on-link
+    std::string interface_name;
+    unsigned interface_index = 0;
+    unsigned metric = 0;
+};
+
+struct HostSnapshot {
+    HostFacts facts;
+    std::vector<NetInterface> interfaces;
+    std::vector<Route> default_routes;
+    std::vector<std::string> warnings;  // what could not be read, one line each
+};
+
+// Reads the host's facts, interfaces and default routes. Never throws for a missing file or
+// an OS call that fails: what could not be read goes into HostSnapshot::warnings.
+HostSnapshot read_host_snapshot();
+
+nlohmann::json to_json(const HostFacts& facts);
+nlohmann::json to_json(const NetInterface& iface);
+nlohmann::json to_json(const Route& route);
+nlohmann::json to_json(const HostSnapshot& snapshot);
+
+// The last socket error of the calling thread (errno / WSAGetLastError) and the naming of any
+// native code. Win32 codes (87, 995) and Winsock codes (10022) are named on Windows.
+SysError last_socket_error();
+SysError describe_native_error(int native);
+
+// True when the standard stream (1 = stdout, 2 = stderr) is a terminal: colours and progress
+// lines are for people only.
+bool is_terminal(int stream);
+
+// Name of this platform's family as shown in `netdiag list`: "linux" or "windows".
+std::string_view current_platform();
+
+// Keeps the socket library initialised for its lifetime (WSAStartup/WSACleanup on Windows,
+// nothing elsewhere). main() holds one.
+class NetworkLibrary {
+public:
+    NetworkLibrary();
+    ~NetworkLibrary();
+    NetworkLibrary(const NetworkLibrary&) = delete;
+    NetworkLibrary& operator=(const NetworkLibrary&) = delete;
+    bool ok() const { return error_.native == 0; }
+    const SysError& error() const { return error_; }
+
+private:
+    SysError error_;
+};
+
+}  // namespace netdiag::platform

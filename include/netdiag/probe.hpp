@@ -1,0 +1,81 @@
+// The probe interface. A probe checks one thing on the host and returns plain data; it never
+// prints. Probes are listed in src/probes/registry.cpp.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "netdiag/model.hpp"
+#include "netdiag/platform.hpp"
+
+namespace netdiag {
+
+// Options a user passes for particular probes. Each probe reads only its own fields; the CLI
+// fills them (src/cli/probe_options.cpp).
+struct ProbeOptions {
+    // wasi-af
+    std::vector<std::string> wasm_paths;
+    // spice
+    std::vector<std::string> spice_targets;  // HOST:PORT
+    std::string spice_password;
+    std::chrono::milliseconds spice_watch{2000};
+};
+
+// What the runner hands a probe. The deadline is the probe's own: a probe that waits on the
+// network must not wait past it, and should poll cancelled() in long loops.
+class ProbeContext {
+public:
+    using ProgressSink = std::function<void(std::string_view probe, std::string_view line)>;
+
+    ProbeContext(std::string probe_id, const platform::HostSnapshot& host,
+                 const ProbeOptions& options, std::chrono::steady_clock::time_point deadline,
+                 const std::atomic<bool>& cancel_flag, ProgressSink progress = {});
+
+    const std::string& probe_id() const { return probe_id_; }
+    const platform::HostSnapshot& host() const { return host_; }
+    const ProbeOptions& options() const { return options_; }
+    std::chrono::steady_clock::time_point deadline() const { return deadline_; }
+    std::chrono::milliseconds time_left() const;
+    // True once the deadline has passed or the run was interrupted.
+    bool cancelled() const;
+    // A short human line about what the probe is doing now (shown on a TTY only).
+    void progress(std::string_view line) const;
+
+private:
+    std::string probe_id_;
+    const platform::HostSnapshot& host_;
+    const ProbeOptions& options_;
+    std::chrono::steady_clock::time_point deadline_;
+    const std::atomic<bool>& cancel_flag_;
+    ProgressSink progress_;
+};
+
+class Probe {
+public:
+    virtual ~Probe() = default;
+    // A probe returns findings and measurements; the runner fills probe id and duration and,
+    // when the probe leaves status as pass, derives the status from the findings.
+    virtual ProbeResult run(ProbeContext& context) = 0;
+};
+
+struct ProbeInfo {
+    std::string_view id;
+    std::string_view title;
+    std::string_view summary;
+    std::vector<std::string_view> platforms;  // "linux", "windows"
+    std::vector<std::string_view> finding_ids;
+    // Needs the host to itself while it measures timing: the runner runs it alone.
+    bool exclusive = false;
+    std::function<std::unique_ptr<Probe>()> make;
+};
+
+// The one explicit list of probes, in display order.
+const std::vector<ProbeInfo>& probe_registry();
+const ProbeInfo* find_probe(std::string_view id);
+
+}  // namespace netdiag

@@ -1,0 +1,130 @@
+#include "commands.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/duration.hpp"
+#include "core/exit_code.hpp"
+#include "core/finding_pages.hpp"
+#include "core/redaction.hpp"
+#include "core/report_file.hpp"
+#include "core/runner.hpp"
+#include "core/writers.hpp"
+#include "netdiag/platform.hpp"
+#include "netdiag/version.hpp"
+
+namespace netdiag::cli {
+namespace {
+
+std::string join(const std::vector<std::string_view>& items, std::string_view separator) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out += item;
+    }
+    return out;
+}
+
+std::vector<const ProbeInfo*> select_probes(const ProbeCommandOptions& options) {
+    std::vector<const ProbeInfo*> selected;
+    if (options.all || options.probe_ids.empty()) {
+        for (const auto& info : probe_registry()) selected.push_back(&info);
+        return selected;
+    }
+    // Registry order, whatever order the user named them in; duplicates collapse.
+    for (const auto& info : probe_registry()) {
+        if (std::find(options.probe_ids.begin(), options.probe_ids.end(), info.id) !=
+            options.probe_ids.end()) {
+            selected.push_back(&info);
+        }
+    }
+    return selected;
+}
+
+ProbeContext::ProgressSink progress_sink(CliIo& io, bool quiet) {
+    if (quiet || !io.err_is_terminal) return {};
+    auto mutex = std::make_shared<std::mutex>();
+    return [&io, mutex](std::string_view probe, std::string_view line) {
+        std::lock_guard lock(*mutex);
+        io.err << fmt::format("\r\x1b[2K[{}] {}", probe, line) << std::flush;
+    };
+}
+
+}  // namespace
+
+int run_probe_command(const ProbeCommandOptions& options, CliIo& io) {
+    const auto started_wall = std::chrono::system_clock::now();
+    const auto started = std::chrono::steady_clock::now();
+
+    Report report;
+    report.tool.version = std::string(version());
+    report.tool.git_commit = std::string(git_commit());
+    report.started_at = format_utc(started_wall);
+
+    const auto host = platform::read_host_snapshot();
+    report.host = platform::to_json(host);
+
+    RunOptions run_options;
+    run_options.timeout = options.timeout;
+    run_options.probe_options = options.probe_options;
+    run_options.progress = progress_sink(io, options.quiet);
+    run_options.interrupt = io.interrupt;
+    auto outcome = run_probes(select_probes(options), host, run_options);
+    if (run_options.progress) io.err << "\r\x1b[2K" << std::flush;
+
+    report.probes = std::move(outcome.results);
+    report.interrupted = outcome.interrupted;
+    report.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    if (options.redact) redact(report);
+
+    const TextStyle style{io.out_is_terminal && !io.no_color};
+    const auto document = options.format == OutputFormat::json
+                              ? render_json(report)
+                              : render_text(report, TextStyle{false});
+    if (!options.output_path.empty()) {
+        if (const auto error = write_file_atomically(options.output_path, document)) {
+            io.err << "netdiag: error: " << *error << "\n";
+            return exit_tool_failure;
+        }
+        // The file holds the chosen format; the person at the terminal still reads the text.
+        if (!options.quiet) io.out << render_text(report, style);
+    } else if (options.format == OutputFormat::json) {
+        io.out << document;
+    } else if (!options.quiet) {
+        io.out << render_text(report, style);
+    }
+    io.out.flush();
+    return exit_code_for(report, options.fail_on);
+}
+
+int run_list_command(CliIo& io) {
+    for (const auto& info : probe_registry()) {
+        io.out << fmt::format("{:<14} {}{}\n", info.id, info.title,
+                              info.exclusive ? " (runs alone: measures timing)" : "");
+        io.out << fmt::format("{:<14} {}\n", "", info.summary);
+        io.out << fmt::format("{:<14} platforms: {}\n", "", join(info.platforms, ", "));
+        io.out << fmt::format("{:<14} findings:  {}\n\n", "", join(info.finding_ids, " "));
+    }
+    return exit_ok;
+}
+
+int run_explain_command(const std::string& id, CliIo& io) {
+    if (const auto page = finding_page(id)) {
+        io.out << *page;
+        if (!page->empty() && page->back() != '\n') io.out << "\n";
+        return exit_ok;
+    }
+    std::vector<std::string_view> known;
+    for (const auto& info : probe_registry()) {
+        known.insert(known.end(), info.finding_ids.begin(), info.finding_ids.end());
+    }
+    io.err << fmt::format("netdiag: error: unknown finding id '{}'; known ids: {}\n", id,
+                          join(known, " "));
+    return exit_usage;
+}
+
+}  // namespace netdiag::cli

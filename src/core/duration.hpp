@@ -1,0 +1,15 @@
+// Durations on the command line: "250ms", "5s", "2m", "1h", or a bare number of seconds.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace netdiag {
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+// UTC time as RFC 3339 with milliseconds: 2026-11-23T00:41:07.123Z
+std::string format_utc(std::chrono::system_clock::time_point time);
+
+}  // namespace netdiag

@@ -1,0 +1,158 @@
+#include "core/runner.hpp"
+
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace netdiag {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Everything a probe thread touches lives here, shared with the runner, so an abandoned thread
+// never reads freed memory.
+struct ProbeRun {
+    const ProbeInfo* info = nullptr;
+    platform::HostSnapshot host;
+    ProbeOptions options;
+    ProbeContext::ProgressSink progress;
+    std::atomic<bool> cancel{false};
+    Clock::time_point started;
+    Clock::time_point deadline;
+
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    ProbeResult result;
+};
+
+ProbeResult error_result(const ProbeInfo& info, std::string reason) {
+    ProbeResult r;
+    r.probe = std::string(info.id);
+    r.status = ProbeStatus::error;
+    r.reason = std::move(reason);
+    return r;
+}
+
+void execute(const std::shared_ptr<ProbeRun>& run) {
+    ProbeResult result;
+    try {
+        ProbeContext context(std::string(run->info->id), run->host, run->options, run->deadline,
+                             run->cancel, run->progress);
+        auto probe = run->info->make();
+        result = probe->run(context);
+        result.probe = std::string(run->info->id);
+        if (result.status == ProbeStatus::pass) {
+            result.status = status_from_findings(result.findings);
+        }
+    } catch (const std::exception& e) {
+        result = error_result(*run->info, fmt::format("probe failed: {}", e.what()));
+    } catch (...) {
+        result = error_result(*run->info, "probe failed with an unknown exception");
+    }
+    result.duration =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - run->started);
+    {
+        std::lock_guard lock(run->mutex);
+        run->result = std::move(result);
+        run->done = true;
+    }
+    run->done_cv.notify_all();
+}
+
+std::shared_ptr<ProbeRun> start(const ProbeInfo* info, const platform::HostSnapshot& host,
+                                const RunOptions& options) {
+    auto run = std::make_shared<ProbeRun>();
+    run->info = info;
+    run->host = host;
+    run->options = options.probe_options;
+    run->progress = options.progress;
+    run->started = Clock::now();
+    run->deadline = run->started + options.timeout;
+    spdlog::debug("probe {}: start, deadline {} ms", info->id, options.timeout.count());
+    std::thread([run] { execute(run); }).detach();
+    return run;
+}
+
+bool interrupted(const RunOptions& options) {
+    return options.interrupt != nullptr && options.interrupt->load();
+}
+
+// Waits for one probe until it finishes, its deadline plus grace passes, or the run is
+// interrupted. Returns false when the probe was abandoned.
+bool wait_for(ProbeRun& run, const RunOptions& options) {
+    std::unique_lock lock(run.mutex);
+    auto limit = run.deadline + options.grace;
+    bool interrupt_seen = false;
+    while (!run.done) {
+        const auto now = Clock::now();
+        if (!interrupt_seen && interrupted(options)) {
+            // Interrupted: the probe gets the grace period from now, not from its deadline.
+            interrupt_seen = true;
+            run.cancel = true;
+            limit = std::min(limit, now + options.grace);
+        }
+        if (now >= run.deadline) run.cancel = true;
+        if (now >= limit) return false;
+        // Wake at least every 50 ms to notice an interrupt.
+        run.done_cv.wait_until(lock, std::min(limit, now + std::chrono::milliseconds(50)));
+    }
+    return true;
+}
+
+ProbeResult collect(ProbeRun& run, const RunOptions& options, RunOutcome& outcome) {
+    if (wait_for(run, options)) {
+        std::lock_guard lock(run.mutex);
+        return run.result;
+    }
+    outcome.abandoned_threads = true;
+    auto result = interrupted(options)
+                      ? error_result(*run.info, "interrupted before the probe finished")
+                      : error_result(*run.info,
+                                     fmt::format("did not finish within its {} ms deadline",
+                                                 options.timeout.count()));
+    result.duration =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - run.started);
+    spdlog::debug("probe {}: abandoned: {}", run.info->id, result.reason);
+    return result;
+}
+
+}  // namespace
+
+RunOutcome run_probes(const std::vector<const ProbeInfo*>& probes,
+                      const platform::HostSnapshot& host, const RunOptions& options) {
+    RunOutcome outcome;
+    outcome.results.resize(probes.size());
+
+    // Shared probes first, all at once; then each exclusive probe alone, so timing
+    // measurements are not disturbed by the others.
+    std::vector<std::pair<size_t, std::shared_ptr<ProbeRun>>> shared;
+    for (size_t i = 0; i < probes.size(); ++i) {
+        if (!probes[i]->exclusive && !interrupted(options)) {
+            shared.emplace_back(i, start(probes[i], host, options));
+        }
+    }
+    for (auto& [index, run] : shared) outcome.results[index] = collect(*run, options, outcome);
+
+    for (size_t i = 0; i < probes.size(); ++i) {
+        if (!probes[i]->exclusive) continue;
+        if (interrupted(options)) continue;
+        auto run = start(probes[i], host, options);
+        outcome.results[i] = collect(*run, options, outcome);
+    }
+
+    for (size_t i = 0; i < probes.size(); ++i) {
+        if (outcome.results[i].probe.empty()) {
+            outcome.results[i] = error_result(*probes[i], "not run: the run was interrupted");
+        }
+    }
+    outcome.interrupted = interrupted(options);
+    return outcome;
+}
+
+}  // namespace netdiag

@@ -1,0 +1,34 @@
+// Runs probes: concurrently, except those that need the host to themselves; each under its own
+// deadline. A probe that throws or overruns becomes status `error`; the run always goes on.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <vector>
+
+#include "netdiag/probe.hpp"
+
+namespace netdiag {
+
+struct RunOptions {
+    std::chrono::milliseconds timeout{5000};  // per probe
+    // Extra time a probe gets after its deadline to return what it has before it is abandoned.
+    std::chrono::milliseconds grace{250};
+    ProbeOptions probe_options;
+    ProbeContext::ProgressSink progress;
+    // Set from outside (a signal handler) to stop the run early.
+    const std::atomic<bool>* interrupt = nullptr;
+};
+
+struct RunOutcome {
+    std::vector<ProbeResult> results;  // in the order the probes were given
+    // A probe thread that overran is left behind (threads cannot be killed safely); the caller
+    // must not run static destructors under it and should leave with std::_Exit.
+    bool abandoned_threads = false;
+    bool interrupted = false;
+};
+
+RunOutcome run_probes(const std::vector<const ProbeInfo*>& probes,
+                      const platform::HostSnapshot& host, const RunOptions& options);
+
+}  // namespace netdiag
