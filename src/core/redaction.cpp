@@ -81,6 +81,18 @@ std::string Redactor::redact_text(const std::string& text) {
             out.replace(pos, name.size(), replacement);
         }
     }
+    // Windows writes MACs with dashes (00-E0-4C-68-00-01), which the token scan below splits.
+    static const std::regex dashed_mac(R"(\b[0-9A-Fa-f]{2}(-[0-9A-Fa-f]{2}){5}\b)");
+    std::string undashed;
+    auto last = out.cbegin();
+    for (std::sregex_iterator it(out.begin(), out.end(), dashed_mac), end; it != end; ++it) {
+        undashed.append(last, (*it)[0].first);
+        undashed += placeholder(macs_, "mac", it->str());
+        last = (*it)[0].second;
+    }
+    undashed.append(last, out.cend());
+    out = std::move(undashed);
+
     std::string result;
     result.reserve(out.size());
     for (size_t i = 0; i < out.size();) {

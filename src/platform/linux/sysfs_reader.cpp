@@ -164,7 +164,9 @@ void SysfsReader::fill_device_facts(NetInterface& iface) const {
     const auto driver = fs::canonical(device / "driver", ec);
     if (!ec) iface.driver = driver.filename().string();
 
-    const auto path = device.generic_string();
+    // Judge the bus by the path inside the root only: the root itself may be named anything.
+    const auto root = fs::canonical(root_, ec);
+    const auto path = "/" + (ec ? device : device.lexically_relative(root)).generic_string();
     if (path.find("/usb") != std::string::npos) {
         iface.bus = "usb";
         // The network function is a USB interface (".../2-1/2-1:1.0"); power management

@@ -1,0 +1,47 @@
+// Runs the built netdiag binary through the shell and captures its exit status and output.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace netdiag::testing {
+
+struct BinaryRun {
+    int code = -1;
+    std::string out;
+    std::string err;
+};
+
+inline std::string slurp(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// `env` is a prefix such as "NO_COLOR=1 " (POSIX shell syntax); args are passed as written.
+inline BinaryRun run_netdiag(const std::string& args, const std::string& env = "") {
+    static int counter = 0;
+    const auto base = std::filesystem::temp_directory_path() /
+                      ("netdiag-it-" + std::to_string(++counter));
+    const auto out = base.string() + ".out";
+    const auto err = base.string() + ".err";
+    const auto command = env + "\"" NETDIAG_BINARY "\" " + args + " >\"" + out + "\" 2>\"" +
+                         err + "\"";
+    const int status = std::system(command.c_str());
+    BinaryRun run;
+    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.out = slurp(out);
+    run.err = slurp(err);
+    std::filesystem::remove(out);
+    std::filesystem::remove(err);
+    return run;
+}
+
+}  // namespace netdiag::testing
