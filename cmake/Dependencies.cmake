@@ -12,3 +12,7 @@ find_package(nlohmann_json 3.10 REQUIRED)
 if(NETDIAG_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
 endif()
+# OpenSSL's libcrypto encrypts the SPICE ticket (RSA-OAEP) on non-Windows builds (libssl-dev).
+if(NOT WIN32)
+  find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+endif()

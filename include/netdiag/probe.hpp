@@ -24,6 +24,24 @@ struct ProbeOptions {
     std::vector<std::string> spice_targets;  // HOST:PORT
     std::string spice_password;
     std::chrono::milliseconds spice_watch{2000};
+    // udp-batch
+    std::string udp_peer;    // HOST:PORT of `netdiag peer`: send through a real interface, verify there
+    std::string udp_target;  // HOST[:PORT]: only check the OS accepts each path (default port 9)
+    std::string udp_source;  // the source address to pin (default: the one the route picks)
+    std::chrono::milliseconds udp_measure{250};  // throughput window per send path; 0 = skip
+    std::size_t udp_datagram_size = 1400;
+    std::size_t udp_batch = 32;  // datagrams per batched call
+    // multicast
+    std::string multicast_group = "224.0.0.224";  // Zenoh's scouting group; IPv6 groups too
+    std::uint16_t multicast_port = 7446;
+    std::vector<std::string> multicast_interfaces;  // only these (by name); empty = every one
+    std::chrono::milliseconds zenoh_window{1000};   // how long to collect Zenoh Hello replies
+    // shared-accept
+    unsigned accept_workers = 4;
+    unsigned accept_connections = 200;
+    unsigned accept_concurrency = 8;            // client connections in flight at once
+    std::vector<std::string> accept_patterns;   // empty = every pattern this OS runs
+    std::string accept_worker_binary;           // empty = netdiag itself
 };
 
 // What the runner hands a probe. The deadline is the probe's own: a probe that waits on the

@@ -12,7 +12,9 @@
 #include "core/exit_code.hpp"
 #include "netdiag/platform.hpp"
 #include "netdiag/version.hpp"
+#include "peer_command.hpp"
 #include "probe_options.hpp"
+#include "worker_command.hpp"
 
 namespace netdiag::cli {
 namespace {
@@ -106,6 +108,10 @@ int run(const std::vector<std::string>& args, CliIo& io) {
     std::string explain_id;
     auto* explain = app.add_subcommand("explain", "Print what a finding means and what to do");
     explain->add_option("id", explain_id, "Finding id, e.g. ND-HOST-001")->required();
+    PeerCommand peer_command;
+    add_peer_command(app, peer_command);
+    WorkerCommand worker_command;
+    add_worker_command(app, worker_command);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {
@@ -143,6 +149,8 @@ int run(const std::vector<std::string>& args, CliIo& io) {
     }
     if (list->parsed()) return run_list_command(io);
     if (explain->parsed()) return run_explain_command(explain_id, io);
+    if (peer_command.app->parsed()) return run_peer_command(peer_command, io);
+    if (worker_command.app->parsed()) return run_worker_command(worker_command);
     io.out << app.help();
     return exit_usage;
 }

@@ -41,6 +41,84 @@ void add_probe_options(CLI::App& probe, ProbeOptions& options) {
         ->check(duration_validator())
         ->type_name("DURATION")
         ->group("Probe spice");
+
+    // udp-batch
+    probe.add_option("--peer", options.udp_peer,
+                     "udp-batch: `netdiag peer` to send to through a real interface; it verifies "
+                     "what arrived")
+        ->type_name("HOST:PORT")
+        ->group("Probe udp-batch");
+    probe.add_option("--udp-target", options.udp_target,
+                     "udp-batch: only check that the OS accepts each send path toward this "
+                     "address (no verification; default port 9, discard)")
+        ->type_name("HOST[:PORT]")
+        ->group("Probe udp-batch");
+    probe.add_option("--udp-source", options.udp_source,
+                     "udp-batch: source address to pin with IP_PKTINFO (default: the route's)")
+        ->type_name("ADDRESS")
+        ->group("Probe udp-batch");
+    probe
+        .add_option_function<unsigned>(
+            "--udp-measure-ms",
+            [&options](unsigned value) { options.udp_measure = std::chrono::milliseconds(value); },
+            "udp-batch: throughput window per send path in ms, 0 to skip (default 250)")
+        ->check(CLI::Range(0u, 60000u))
+        ->type_name("MS")
+        ->group("Probe udp-batch");
+    probe.add_option("--udp-size", options.udp_datagram_size,
+                     "udp-batch: datagram (segment) size in bytes")
+        ->check(CLI::Range(16, 65507))
+        ->capture_default_str()
+        ->group("Probe udp-batch");
+    probe.add_option("--udp-batch", options.udp_batch, "udp-batch: datagrams per batched call")
+        ->check(CLI::Range(1, 1024))
+        ->capture_default_str()
+        ->group("Probe udp-batch");
+
+    // multicast
+    probe.add_option("--group", options.multicast_group,
+                     "multicast: group to bind and join (IPv4 or IPv6, e.g. ff02::1)")
+        ->type_name("ADDRESS")
+        ->capture_default_str()
+        ->group("Probe multicast");
+    probe.add_option("--port", options.multicast_port, "multicast: UDP port of the group")
+        ->check(CLI::Range(1, 65535))
+        ->capture_default_str()
+        ->group("Probe multicast");
+    probe.add_option("--multicast-interface", options.multicast_interfaces,
+                     "multicast: check only this interface (repeatable; default: every one)")
+        ->type_name("NAME")
+        ->group("Probe multicast");
+    probe
+        .add_option_function<std::string>(
+            "--zenoh-window",
+            [&options](const std::string& value) { options.zenoh_window = *parse_duration(value); },
+            "multicast: how long to collect Zenoh Hello replies (default 1s, 0 to skip)")
+        ->check(duration_validator())
+        ->type_name("DURATION")
+        ->group("Probe multicast");
+
+    // shared-accept
+    probe.add_option("--accept-workers", options.accept_workers,
+                     "shared-accept: workers sharing the listening port")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str()
+        ->group("Probe shared-accept");
+    probe.add_option("--accept-connections", options.accept_connections,
+                     "shared-accept: client connections per pattern")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str()
+        ->group("Probe shared-accept");
+    probe.add_option("--accept-concurrency", options.accept_concurrency,
+                     "shared-accept: client connections in flight at once")
+        ->check(CLI::Range(1, 1024))
+        ->capture_default_str()
+        ->group("Probe shared-accept");
+    probe.add_option("--accept-pattern", options.accept_patterns,
+                     "shared-accept: run only this pattern (repeatable; see docs/probes/"
+                     "shared-accept.md)")
+        ->type_name("ID")
+        ->group("Probe shared-accept");
 }
 
 void finish_probe_options(ProbeOptions& options) {

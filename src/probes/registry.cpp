@@ -4,6 +4,11 @@
 
 #include "netdiag/probe.hpp"
 #include "probes/host/host_probe.hpp"
+#include "probes/multicast/multicast_probe.hpp"
+#include "probes/shared_accept/shared_accept_probe.hpp"
+#include "probes/spice/spice_probe.hpp"
+#include "probes/udp_batch/udp_batch_probe.hpp"
+#include "probes/wasi_af/wasi_af_probe.hpp"
 
 namespace netdiag {
 
@@ -17,6 +22,56 @@ const std::vector<ProbeInfo>& probe_registry() {
          .finding_ids = host_probe_finding_ids(),
          .exclusive = false,
          .make = [] { return make_host_probe(); }},
+        {.id = "udp-batch",
+         .title = "Batched UDP send",
+         .summary = "Sends the same datagrams batched (GSO/USO, sendmmsg) and one by one, with "
+                    "and without a pinned source; reports rejected paths with their errors, "
+                    "unsegmented or lost datagrams, a stale source, MTU and kernel limits, and "
+                    "each path's throughput (--peer, --udp-target)",
+         .platforms = {"linux", "windows"},
+         .finding_ids = udp_batch_finding_ids(),
+         .exclusive = true,
+         .make = [] { return make_udp_batch_probe(); }},
+        {.id = "multicast",
+         .title = "Multicast bind, join and Zenoh scouting",
+         .summary = "Binds the group port with and without reuse (names the holder), joins the "
+                    "group on each interface and checks loopback, looks up the group's route, "
+                    "detects WSL1/WSL2 NAT and lists Zenoh nodes answering a Scout (--group, "
+                    "--port)",
+         .platforms = {"linux", "windows"},
+         .finding_ids = multicast_probe_finding_ids(),
+         .exclusive = false,
+         .make = [] { return make_multicast_probe(); }},
+        {.id = "shared-accept",
+         .title = "Several workers accepting on one port",
+         .summary = "Starts N workers sharing one listening port the ways servers do "
+                    "(inherited socket with accept/epoll, threads with their own loop, "
+                    "SO_REUSEPORT; Windows: duplicated socket with IOCP + AcceptEx or poll), "
+                    "drives M loopback connections and reports failures with their codes and "
+                    "the spread across workers (--accept-workers, --accept-connections)",
+         .platforms = {"linux", "windows"},
+         .finding_ids = shared_accept_finding_ids(),
+         .exclusive = false,
+         .make = [] { return make_shared_accept_probe(); }},
+        {.id = "wasi-af",
+         .title = "WebAssembly WASIX socket lint",
+         .summary = "Reads --wasm modules (.wasm, .wat with wat2wasm, folders) and follows "
+                    "constant arguments into WASIX socket calls: POSIX address families and "
+                    "socket types, sockaddr family or port byte order wrong, listen without "
+                    "bind, connect after listen",
+         .platforms = {"linux", "windows"},
+         .finding_ids = wasi_af_finding_ids(),
+         .exclusive = false,
+         .make = [] { return make_wasi_af_probe(); }},
+        {.id = "spice",
+         .title = "SPICE channel list",
+         .summary = "Links the main channel of each --spice server, reads the channel list and "
+                    "watches for channels announced twice (QEMU 9.1.1 PLAYBACK); link errors, "
+                    "auth, protocol version",
+         .platforms = {"linux", "windows"},
+         .finding_ids = spice_probe_finding_ids(),
+         .exclusive = false,
+         .make = [] { return make_spice_probe(); }},
     };
     return registry;
 }

@@ -161,7 +161,9 @@ void SysfsReader::fill_device_facts(NetInterface& iface) const {
         iface.bus = "virtual";  // no backing device: lo, bridges, veth, tunnels
         return;
     }
-    const auto driver = fs::canonical(device / "driver", ec);
+    // The link's last component names the driver; its target need not be resolvable (a
+    // fixture tree, or a driver unbound while we look).
+    const auto driver = fs::read_symlink(device / "driver", ec);
     if (!ec) iface.driver = driver.filename().string();
 
     // Judge the bus by the path inside the root only: the root itself may be named anything.

@@ -1,0 +1,53 @@
+#include "peer_command.hpp"
+
+#include <mutex>
+
+#include "../probes/udp_batch/peer_protocol.hpp"
+#include "../probes/udp_batch/peer_server.hpp"
+#include "core/exit_code.hpp"
+#include "netdiag/udp_send.hpp"
+
+namespace netdiag::cli {
+
+void add_peer_command(CLI::App& app, PeerCommand& command) {
+    command.app = app.add_subcommand(
+        "peer",
+        "Receive udp-batch datagrams from `netdiag probe udp-batch --peer HOST:PORT` on another "
+        "host and report what arrived (UDP sink + TCP control on the same port)");
+    command.app
+        ->add_option("--listen", command.listen, "Address and port to listen on (UDP and TCP)")
+        ->type_name("ADDRESS:PORT")
+        ->capture_default_str();
+    command.app
+        ->add_option("--max-seconds", command.max_seconds,
+                     "Stop after this many seconds (0: until Ctrl-C)")
+        ->capture_default_str();
+}
+
+int run_peer_command(const PeerCommand& command, CliIo& io) {
+    std::string error;
+    const auto listen =
+        platform::udp::resolve_endpoint(command.listen, udp_batch::default_peer_port, error);
+    if (!listen) {
+        io.err << "netdiag: error: --listen " << command.listen << ": " << error << "\n";
+        return exit_usage;
+    }
+    static const std::atomic<bool> never{false};
+    std::mutex output;
+    udp_batch::PeerServerOptions options;
+    options.listen = *listen;
+    options.run_for = std::chrono::seconds(command.max_seconds);
+    options.stop = io.interrupt != nullptr ? io.interrupt : &never;
+    options.log = [&](const std::string& line) {
+        const std::lock_guard lock(output);
+        io.out << "netdiag peer: " << line << std::endl;  // flushed: scripts wait for these lines
+    };
+    const auto failure = udp_batch::run_peer_server(options);
+    if (!failure.empty()) {
+        io.err << "netdiag: error: peer: " << failure << "\n";
+        return exit_tool_failure;
+    }
+    return exit_ok;
+}
+
+}  // namespace netdiag::cli

@@ -1,0 +1,149 @@
+// One accept worker process on Linux (`netdiag accept-worker …`): takes its listener (the
+// inherited descriptor, or its own SO_REUSEPORT socket), serves connections, and reports to
+// its parent on stdout, one JSON object per line. End of file on stdin means stop.
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <mutex>
+#include <thread>
+
+#include "netdiag/platform.hpp"
+#include "platform/posix/accept_posix.hpp"
+
+namespace netdiag::platform::accept {
+namespace {
+
+using posix::WorkerSink;
+
+// Writes each event as one line on stdout; failures are sent when first seen and again, with
+// their final counts, before the summary.
+class PipeSink final : public WorkerSink {
+public:
+    explicit PipeSink(unsigned id) : id_(id) {}
+
+    void ready() override {
+        WorkerMessage m;
+        m.type = WorkerMessage::Type::ready;
+        m.worker = id_;
+        m.pid = ::getpid();
+        send(m);
+    }
+
+    void failure(const std::string& step, const SysError& error) override {
+        WorkerFailure f{step, error, 1};
+        bool first = false;
+        {
+            const std::lock_guard lock(mutex_);
+            const auto before = failures_.size();
+            add_failure(failures_, f);
+            first = failures_.size() != before;
+        }
+        if (first) send(failure_message(f));
+    }
+
+    void finish() {
+        std::vector<WorkerFailure> failures;
+        {
+            const std::lock_guard lock(mutex_);
+            failures = failures_;
+        }
+        for (const auto& f : failures) send(failure_message(f));
+        WorkerMessage m;
+        m.type = WorkerMessage::Type::summary;
+        m.worker = id_;
+        m.accepted = accepted.load();
+        m.spurious_wakeups = spurious_wakeups.load();
+        send(m);
+    }
+
+private:
+    WorkerMessage failure_message(const WorkerFailure& f) const {
+        WorkerMessage m;
+        m.type = WorkerMessage::Type::failure;
+        m.worker = id_;
+        m.failure = f;
+        return m;
+    }
+
+    void send(const WorkerMessage& message) {
+        const auto line = encode_worker_message(message) + "\n";
+        const std::lock_guard lock(write_mutex_);
+        std::size_t done = 0;
+        while (done < line.size()) {
+            const auto n = ::write(1, line.data() + done, line.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return;  // the parent is gone; nothing to tell
+            done += static_cast<std::size_t>(n);
+        }
+    }
+
+    unsigned id_;
+    std::mutex mutex_;
+    std::mutex write_mutex_;
+    std::vector<WorkerFailure> failures_;
+};
+
+// Waits for end of file on stdin (the parent closed our pipe, or died) or the lifetime.
+void wait_for_stop(Clock::time_point end) {
+    char buffer[256];
+    while (Clock::now() < end) {
+        pollfd p{0, POLLIN, 0};
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now());
+        const int n = ::poll(&p, 1, static_cast<int>(std::max<long long>(1, left.count())));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return;
+        if (n == 0) continue;
+        const auto got = ::read(0, buffer, sizeof buffer);
+        if (got <= 0) return;
+    }
+}
+
+}  // namespace
+
+int run_worker_process(const WorkerArgs& args) {
+    ::signal(SIGPIPE, SIG_IGN);
+    const auto info = find_pattern(args.pattern);
+    if (!info || !info->processes) return 2;
+    PipeSink sink(args.id);
+    const auto end = Clock::now() + args.lifetime;
+
+    int listen_fd = args.listen_fd;
+    if (info->sharing == "reuseport") {
+        std::vector<WorkerFailure> failures;
+        listen_fd = posix::open_listener(args.address, args.port, 1024, true, true, failures);
+        for (const auto& f : failures) sink.failure(f.step, f.error);
+        if (listen_fd < 0) {
+            sink.finish();
+            return 3;
+        }
+    } else {
+        int listening = 0;
+        socklen_t length = sizeof listening;
+        if (::getsockopt(listen_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 ||
+            listening == 0) {
+            sink.failure("getsockopt(SO_ACCEPTCONN) on inherited descriptor " +
+                             std::to_string(listen_fd),
+                         listening == 0 && errno == 0 ? describe_native_error(EINVAL)
+                                                      : last_socket_error());
+            sink.finish();
+            return 3;
+        }
+    }
+
+    if (info->wait == "epoll") {
+        posix::run_epoll_loop(listen_fd, 0, args.id, args.reply, end, sink);
+    } else {
+        // A thread blocks in accept(); this one waits for the parent. The accept thread is
+        // left blocked: the process ends under it.
+        std::thread([&] { posix::run_blocking_accept_loop(listen_fd, args.id, args.reply, sink); })
+            .detach();
+        wait_for_stop(end);
+    }
+    sink.finish();
+    std::_Exit(0);  // do not unwind under the detached accept thread
+}
+
+}  // namespace netdiag::platform::accept

@@ -1,0 +1,110 @@
+// Starting, waiting for and killing accept worker processes (posix_spawn: safe to call from a
+// multi-threaded process, unlike fork followed by arbitrary code).
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include "netdiag/platform.hpp"
+#include "platform/posix/accept_posix.hpp"
+
+extern char** environ;
+
+namespace netdiag::platform::accept::posix {
+namespace {
+
+void close_fd(int& fd) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+}
+
+}  // namespace
+
+SpawnedProcess spawn_process(const std::filesystem::path& executable,
+                             const std::vector<std::string>& args, int inherited_fd) {
+    SpawnedProcess process;
+    // Close-on-exec everywhere: a worker started concurrently must not inherit another
+    // worker's pipe, or that worker would never see end of file on its stdin.
+    int to_child[2] = {-1, -1};
+    int from_child[2] = {-1, -1};
+    if (::pipe2(to_child, O_CLOEXEC) != 0 || ::pipe2(from_child, O_CLOEXEC) != 0) {
+        process.error = last_socket_error();
+        process.failed_step = "pipe2";
+        for (int* fd : {&to_child[0], &to_child[1], &from_child[0], &from_child[1]}) close_fd(*fd);
+        return process;
+    }
+    // dup2(fd, fd) would keep close-on-exec: move the listener off descriptor 3 first.
+    int passed = inherited_fd;
+    if (inherited_fd == 3) passed = ::fcntl(inherited_fd, F_DUPFD_CLOEXEC, 10);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    if (passed >= 0) posix_spawn_file_actions_adddup2(&actions, passed, 3);
+
+    std::vector<std::string> argv_text{executable.string()};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& arg : argv_text) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+
+    pid_t pid = -1;
+    const int rc =
+        ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (passed != inherited_fd) ::close(passed);
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    if (rc != 0) {
+        process.error = describe_native_error(rc);
+        process.failed_step = "posix_spawn " + executable.string();
+        ::close(to_child[1]);
+        ::close(from_child[0]);
+        return process;
+    }
+    process.pid = pid;
+    process.to_child = to_child[1];
+    process.from_child = from_child[0];
+    return process;
+}
+
+bool wait_for_exit(pid_t pid, Clock::time_point until, int& status) {
+    while (true) {
+        const pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid) return true;
+        if (done < 0 && errno != EINTR) {  // not our child any more: nothing left to wait for
+            status = 0;
+            return true;
+        }
+        if (Clock::now() >= until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
+int kill_and_reap(pid_t pid) {
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return status;
+}
+
+std::string describe_status(int status) {
+    if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) {
+        const int sig = WTERMSIG(status);
+        const char* abbrev = ::sigabbrev_np(sig);
+        return "killed by " + std::string(abbrev != nullptr ? "SIG" + std::string(abbrev) : "signal") +
+               " (" + std::to_string(sig) + ")";
+    }
+    return "wait status " + std::to_string(status);
+}
+
+}  // namespace netdiag::platform::accept::posix

@@ -1,0 +1,27 @@
+// Conversions between udp::Endpoint and the BSD socket address structures, shared by the POSIX
+// parts of the UDP send paths.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <optional>
+
+#include "netdiag/udp_send.hpp"
+
+namespace netdiag::platform::udp {
+
+struct SocketAddress {
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+
+    const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage); }
+    sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage); }
+};
+
+// Numeric address + port to a socket address; nullopt when the address is not numeric.
+std::optional<SocketAddress> to_socket_address(const Endpoint& endpoint);
+std::optional<Endpoint> to_endpoint(const sockaddr* address, socklen_t length);
+int to_native_family(Family family);
+
+}  // namespace netdiag::platform::udp

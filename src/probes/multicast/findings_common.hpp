@@ -1,0 +1,66 @@
+// Helpers the multicast finding files share.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "netdiag/model.hpp"
+#include "probes/multicast/multicast_facts.hpp"
+
+namespace netdiag::mcast {
+
+inline Finding make_finding(std::string_view id, Severity severity, std::string title) {
+    Finding f;
+    f.id = std::string(id);
+    f.severity = severity;
+    f.probe = "multicast";
+    f.title = std::move(title);
+    f.docs = finding_docs_path(id);
+    return f;
+}
+
+// "224.0.0.224:7446", "[ff02::1]:7446".
+inline std::string endpoint_text(const std::string& address, std::uint16_t port) {
+    if (address.find(':') != std::string::npos) return fmt::format("[{}]:{}", address, port);
+    return fmt::format("{}:{}", address, port);
+}
+
+inline std::string group_text(const MulticastFacts& facts) {
+    return endpoint_text(facts.group, facts.port);
+}
+
+inline const char* join_call(const MulticastFacts& facts) {
+    return facts.family == platform::multicast::Family::ipv4 ? "IP_ADD_MEMBERSHIP"
+                                                             : "IPV6_JOIN_GROUP";
+}
+
+// "NAME (N) message" without the final period Windows messages carry, for use mid-sentence.
+inline std::string described(const SysError& error) {
+    auto text = error.describe();
+    while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+// Adds errno, errno_name and message of error to evidence.
+inline void add_error(nlohmann::json& evidence, const SysError& error) {
+    evidence["errno"] = error.native;
+    evidence["errno_name"] = error.native_name;
+    evidence["message"] = error.message;
+}
+
+// How Zenoh runs without multicast scouting, the way out when multicast cannot be fixed.
+inline std::string zenoh_without_multicast_remedy() {
+    return "If multicast cannot work here, run Zenoh without multicast scouting and name peers "
+           "explicitly: `scouting/multicast/enabled=false` plus `connect/endpoints` in the Zenoh "
+           "config (zenohd: --no-multicast-scouting; dora: `dora daemon --zenoh-no-multicast` or "
+           "DORA_ZENOH_MULTICAST=off)";
+}
+
+void judge_joins(const MulticastFacts& facts, std::vector<Finding>& out);
+void judge_binds(const MulticastFacts& facts, std::vector<Finding>& out);
+void judge_environment(const MulticastFacts& facts, std::vector<Finding>& out);
+void judge_zenoh(const MulticastFacts& facts, std::vector<Finding>& out);
+
+}  // namespace netdiag::mcast

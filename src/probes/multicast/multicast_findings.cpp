@@ -1,0 +1,22 @@
+#include "probes/multicast/multicast_findings.hpp"
+
+#include "probes/multicast/findings_common.hpp"
+
+namespace netdiag::mcast {
+
+std::vector<std::string_view> finding_ids() {
+    return {kNoJoin,       kPortConflict, kNoRoute,          kLoopbackLost,
+            kWsl1,         kLoopbackOnly, kGroupBindRefused, kZenohPeers,
+            kNoZenohPeers, kWsl2Nat,      kPortShared};
+}
+
+std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
+    std::vector<Finding> out;
+    judge_environment(facts, out);
+    judge_binds(facts, out);
+    judge_joins(facts, out);
+    judge_zenoh(facts, out);
+    return out;
+}
+
+}  // namespace netdiag::mcast

@@ -1,0 +1,29 @@
+// The multicast probe's judgement: findings from the observed facts alone (pure, so each
+// finding is tested on exact fact sets as well as on real faults).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "netdiag/model.hpp"
+#include "probes/multicast/multicast_facts.hpp"
+
+namespace netdiag::mcast {
+
+inline constexpr std::string_view kNoJoin = "ND-MCAST-001";
+inline constexpr std::string_view kPortConflict = "ND-MCAST-002";
+inline constexpr std::string_view kNoRoute = "ND-MCAST-003";
+inline constexpr std::string_view kLoopbackLost = "ND-MCAST-004";
+inline constexpr std::string_view kWsl1 = "ND-MCAST-005";
+inline constexpr std::string_view kLoopbackOnly = "ND-MCAST-006";
+inline constexpr std::string_view kGroupBindRefused = "ND-MCAST-007";
+inline constexpr std::string_view kZenohPeers = "ND-MCAST-008";
+inline constexpr std::string_view kNoZenohPeers = "ND-MCAST-009";
+inline constexpr std::string_view kWsl2Nat = "ND-MCAST-010";
+inline constexpr std::string_view kPortShared = "ND-MCAST-011";
+
+std::vector<std::string_view> finding_ids();
+
+std::vector<Finding> judge_multicast(const MulticastFacts& facts);
+
+}  // namespace netdiag::mcast

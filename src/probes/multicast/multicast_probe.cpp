@@ -1,0 +1,107 @@
+#include "probes/multicast/multicast_probe.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "probes/multicast/multicast_checks.hpp"
+#include "probes/multicast/multicast_findings.hpp"
+#include "probes/multicast/multicast_report.hpp"
+#include "probes/multicast/zenoh_scout_check.hpp"
+
+namespace netdiag {
+namespace {
+
+namespace mc = platform::multicast;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// Loopback delivery takes microseconds; this only bounds a datagram that never comes.
+constexpr milliseconds kLoopbackWait{300};
+// Left at the end of the deadline for judging and writing the result.
+constexpr milliseconds kDeadlineMargin{100};
+
+// A port nobody holds, for the loopback checks when the real port is taken: membership and
+// loopback do not depend on the port number.
+std::uint16_t spare_port(mc::Family family) {
+    mc::MulticastSocket socket;
+    if (socket.open(family) || socket.bind({}, 0)) return 0;
+    return socket.local_port().value_or(0);
+}
+
+class MulticastProbe final : public Probe {
+public:
+    ProbeResult run(ProbeContext& context) override {
+        ProbeResult result;
+        const auto& options = context.options();
+        mcast::MulticastFacts facts;
+        facts.group = options.multicast_group;
+        facts.port = options.multicast_port;
+        const auto family = mc::family_of(facts.group);
+        if (!family || !mc::is_multicast_address(facts.group)) {
+            result.status = ProbeStatus::error;
+            result.reason = fmt::format(
+                "--group {} is not a multicast address (224.0.0.0/4 or "
+                "ff00::/8)",
+                facts.group);
+            return result;
+        }
+        facts.family = *family;
+        facts.traits = mc::traits();
+        facts.wsl = context.host().facts.wsl;
+        facts.wsl_networking = context.host().facts.wsl_networking;
+        facts.interfaces_restricted = !options.multicast_interfaces.empty();
+
+        context.progress("route for the group");
+        facts.route.route = mc::route_to_group(facts.group);
+
+        context.progress(fmt::format("bind port {}", facts.port));
+        facts.binds = mcast::run_bind_checks(facts);
+        const bool conflict =
+            std::any_of(facts.binds.begin(), facts.binds.end(),
+                        [](const auto& b) { return mcast::is_port_conflict(b.error); });
+        if (conflict) {
+            facts.owners = mc::find_udp_port_owners(facts.port);
+            facts.owners_looked_up = true;
+        }
+        const bool zenoh_bind_taken = std::any_of(
+            facts.binds.begin(), facts.binds.end(),
+            [](const auto& b) { return b.as_zenoh && mcast::is_port_conflict(b.error); });
+        facts.test_port = zenoh_bind_taken ? spare_port(facts.family) : facts.port;
+
+        context.progress("join and loop back on each interface");
+        facts.interfaces =
+            mcast::plan_interfaces(context.host(), facts.family, options.multicast_interfaces);
+        const auto loop_until =
+            std::min(Clock::now() + kLoopbackWait, context.deadline() - kDeadlineMargin);
+        mcast::run_interface_checks(facts, loop_until);
+
+        if (options.zenoh_window.count() > 0 && !context.cancelled()) {
+            context.progress("Zenoh scouting");
+            mcast::ZenohScout scout;
+            const auto start = Clock::now();
+            const auto until =
+                std::min(start + options.zenoh_window, context.deadline() - kDeadlineMargin);
+            facts.zenoh.window_ms = static_cast<unsigned>(std::max<long long>(
+                0, std::chrono::duration_cast<milliseconds>(until - start).count()));
+            scout.send(facts);
+            scout.collect(facts, until);
+        }
+
+        result.findings = mcast::judge_multicast(facts);
+        result.measurements = mcast::measurements(facts);
+        return result;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Probe> make_multicast_probe() {
+    return std::make_unique<MulticastProbe>();
+}
+
+std::vector<std::string_view> multicast_probe_finding_ids() {
+    return mcast::finding_ids();
+}
+
+}  // namespace netdiag

@@ -1,0 +1,16 @@
+// Probe `multicast`: can this host bind, join and loop back the Zenoh scouting group
+// (224.0.0.224:7446 by default) on each interface, and does any Zenoh node answer a Scout?
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "netdiag/probe.hpp"
+
+namespace netdiag {
+
+std::unique_ptr<Probe> make_multicast_probe();
+std::vector<std::string_view> multicast_probe_finding_ids();
+
+}  // namespace netdiag

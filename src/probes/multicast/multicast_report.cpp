@@ -1,0 +1,170 @@
+#include "probes/multicast/multicast_report.hpp"
+
+#include <fmt/format.h>
+
+namespace netdiag::mcast {
+namespace {
+
+nlohmann::json error_json(const SysError& e) {
+    if (!e) return nullptr;
+    return e.to_evidence();
+}
+
+std::string short_error(const SysError& e) {
+    return fmt::format("{} ({})", e.native_name, e.native);
+}
+
+std::string state_text(const InterfaceCheck& row) {
+    if (row.is_default) return "-";
+    std::string s = row.up ? "up" : "down";
+    if (row.up && !row.running) s += ",no-carrier";
+    return s;
+}
+
+std::string flags_text(const InterfaceCheck& row) {
+    if (row.is_default) return "-";
+    std::string s;
+    if (row.loopback) s += "loopback";
+    if (row.multicast_flag) s += std::string(s.empty() ? "" : ",") + "multicast";
+    return s.empty() ? "-" : s;
+}
+
+std::string yes_no(bool tried, bool value) {
+    return !tried ? "-" : value ? "yes" : "no";
+}
+
+// The first thing that went wrong on the row, short: "join ENODEV (19)".
+std::string row_error(const InterfaceCheck& row) {
+    if (!row.skipped.empty()) return row.skipped;
+    if (row.join_error) return "join " + short_error(row.join_error);
+    if (!row.failed_step.empty()) return row.failed_step + " " + short_error(row.setup_error);
+    if (row.send_error) return "send " + short_error(row.send_error);
+    if (row.sent && !row.looped_back) return "not looped back";
+    return "";
+}
+
+nlohmann::json interface_table(const MulticastFacts& facts) {
+    nlohmann::json table = {
+        {"title", fmt::format("Per interface: join {} and send with loopback (port {})",
+                              facts.group, facts.test_port)},
+        {"columns",
+         {"interface", "state", "flags", "address", "zenoh", "joined", "sent", "looped", "error"}},
+        {"rows", nlohmann::json::array()}};
+    for (const auto& row : facts.interfaces) {
+        table["rows"].push_back({row.name, state_text(row), flags_text(row),
+                                 row.address.empty() ? "-" : row.address,
+                                 row.is_default || !row.selected ? "-"
+                                 : row.zenoh_uses                ? "uses"
+                                                                 : "skips",
+                                 yes_no(row.tried, row.joined), yes_no(row.tried, row.sent),
+                                 yes_no(row.tried, row.looped_back), row_error(row)});
+    }
+    return table;
+}
+
+nlohmann::json bind_table(const MulticastFacts& facts) {
+    nlohmann::json table = {{"title", fmt::format("Binds on port {}", facts.port)},
+                            {"columns", {"bind", "options", "as zenoh", "result"}},
+                            {"rows", nlohmann::json::array()}};
+    for (const auto& b : facts.binds) {
+        table["rows"].push_back({b.address.find(':') != std::string::npos
+                                     ? fmt::format("[{}]:{}", b.address, facts.port)
+                                     : fmt::format("{}:{}", b.address, facts.port),
+                                 platform::multicast::describe(b.mode), b.as_zenoh ? "yes" : "",
+                                 b.error ? b.error.describe() : "ok"});
+    }
+    return table;
+}
+
+nlohmann::json zenoh_table(const MulticastFacts& facts) {
+    nlohmann::json table = {
+        {"title", "Zenoh Hello replies"},
+        {"columns", {"interface", "from", "zid", "whatami", "version", "locators"}},
+        {"rows", nlohmann::json::array()}};
+    for (const auto& a : facts.zenoh.answers) {
+        std::string locators;
+        for (const auto& l : a.hello.locators) locators += (locators.empty() ? "" : " ") + l;
+        table["rows"].push_back({a.interface, a.source, proto::zenoh::zid_hex(a.hello.zid),
+                                 std::string(proto::zenoh::to_string(a.hello.whatami)),
+                                 fmt::format("0x{:02x}", a.hello.version),
+                                 locators.empty() ? "(source address)" : locators});
+    }
+    return table;
+}
+
+}  // namespace
+
+nlohmann::json measurements(const MulticastFacts& facts) {
+    nlohmann::json m;
+    m["group"] = facts.group;
+    m["port"] = facts.port;
+    m["loopback_test_port"] = facts.test_port;
+    m["family"] = facts.family == platform::multicast::Family::ipv4 ? "ipv4" : "ipv6";
+    m["wsl"] = std::string(platform::to_string(facts.wsl));
+    if (!facts.wsl_networking.empty()) m["wsl_networking"] = facts.wsl_networking;
+
+    const auto& r = facts.route.route;
+    m["route"] = {{"method", r.method}, {"found", r.found},
+                  {"type", r.type},     {"interface", r.interface_name},
+                  {"source", r.source}, {"error", error_json(r.error)}};
+    m["route_summary"] = r.found ? fmt::format("{} via {}{}", r.type, r.interface_name,
+                                               r.source.empty() ? "" : " src " + r.source)
+                                 : (r.error ? r.error.describe() : std::string("not looked up"));
+
+    m["binds"] = nlohmann::json::array();
+    for (const auto& b : facts.binds) {
+        m["binds"].push_back({{"address", b.address},
+                              {"options", platform::multicast::describe(b.mode)},
+                              {"as_zenoh", b.as_zenoh},
+                              {"error", error_json(b.error)}});
+    }
+    if (facts.owners_looked_up) {
+        m["port_owners"] = nlohmann::json::array();
+        for (const auto& o : facts.owners.owners) {
+            m["port_owners"].push_back({{"address", o.local_address},
+                                        {"port", o.port},
+                                        {"pid", o.pid},
+                                        {"process", o.process}});
+        }
+        m["port_owner_method"] = facts.owners.method;
+        if (!facts.owners.note.empty()) m["port_owner_note"] = facts.owners.note;
+    }
+
+    m["interfaces"] = nlohmann::json::array();
+    for (const auto& row : facts.interfaces) {
+        m["interfaces"].push_back({{"name", row.name},
+                                   {"default_choice", row.is_default},
+                                   {"address", row.address},
+                                   {"zenoh_uses", row.zenoh_uses},
+                                   {"skipped", row.skipped},
+                                   {"joined", row.joined},
+                                   {"join_error", error_json(row.join_error)},
+                                   {"failed_step", row.failed_step},
+                                   {"setup_error", error_json(row.setup_error)},
+                                   {"sent", row.sent},
+                                   {"send_error", error_json(row.send_error)},
+                                   {"looped_back", row.looped_back},
+                                   {"read_after_ms", row.loop_ms ? nlohmann::json(*row.loop_ms)
+                                                                 : nlohmann::json(nullptr)}});
+    }
+
+    const auto& z = facts.zenoh;
+    m["zenoh"] = {{"attempted", z.attempted},     {"window_ms", z.window_ms},
+                  {"scout_sent_on", z.sent_on},   {"send_errors", z.send_errors},
+                  {"undecodable", z.undecodable}, {"hellos", nlohmann::json::array()}};
+    for (const auto& a : z.answers) {
+        m["zenoh"]["hellos"].push_back({{"interface", a.interface},
+                                        {"source", a.source},
+                                        {"zid", proto::zenoh::zid_hex(a.hello.zid)},
+                                        {"whatami", proto::zenoh::to_string(a.hello.whatami)},
+                                        {"version", a.hello.version},
+                                        {"locators", a.hello.locators}});
+    }
+    m["zenoh_hellos"] = z.answers.size();
+
+    m["tables"] = nlohmann::json::array({interface_table(facts), bind_table(facts)});
+    if (!z.answers.empty()) m["tables"].push_back(zenoh_table(facts));
+    return m;
+}
+
+}  // namespace netdiag::mcast

@@ -1,0 +1,13 @@
+// The multicast probe's measurements: the facts as stable JSON plus the tables the text report
+// prints (per interface, binds, Zenoh answers).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "probes/multicast/multicast_facts.hpp"
+
+namespace netdiag::mcast {
+
+nlohmann::json measurements(const MulticastFacts& facts);
+
+}  // namespace netdiag::mcast

@@ -1,0 +1,62 @@
+#include "probes/multicast/zenoh_scout_check.hpp"
+
+#include <fmt/format.h>
+
+namespace netdiag::mcast {
+namespace {
+
+namespace mc = platform::multicast;
+namespace zenoh = proto::zenoh;
+
+std::string endpoint_text(const std::string& address, std::uint16_t port) {
+    if (address.find(':') != std::string::npos) return fmt::format("[{}]:{}", address, port);
+    return fmt::format("{}:{}", address, port);
+}
+
+}  // namespace
+
+void ZenohScout::send(MulticastFacts& facts) {
+    facts.zenoh.attempted = true;
+    // Routers and peers answer a Scout for them; clients never answer.
+    const auto scout = zenoh::encode(zenoh::Scout{});
+    for (const auto& row : facts.interfaces) {
+        if (!row.tried) continue;
+        Outlet outlet{row.name, {}};
+        SysError error = outlet.socket.open(facts.family);
+        if (!error) error = outlet.socket.bind({}, 0);
+        if (!error && !row.is_default) {
+            error = outlet.socket.set_outgoing_interface(
+                {.ipv4_address = row.address, .index = row.index});
+        }
+        if (!error) error = outlet.socket.set_hops(1);
+        if (!error) error = outlet.socket.set_loopback(true);
+        if (!error) error = outlet.socket.send_to(facts.group, facts.port, scout);
+        if (error) {
+            facts.zenoh.send_errors.push_back(fmt::format("{}: {}", row.name, error.describe()));
+            continue;
+        }
+        facts.zenoh.sent_on.push_back(row.name);
+        outlets_.push_back(std::move(outlet));
+    }
+}
+
+void ZenohScout::collect(MulticastFacts& facts, std::chrono::steady_clock::time_point until) {
+    for (auto& outlet : outlets_) {
+        for (;;) {
+            auto got = outlet.socket.receive(until);
+            if (!got.datagram) break;
+            const auto& d = *got.datagram;
+            const auto source = endpoint_text(d.source_address, d.source_port);
+            auto decoded = zenoh::decode_hello(d.bytes);
+            if (auto* error = std::get_if<zenoh::DecodeError>(&decoded)) {
+                facts.zenoh.undecodable.push_back(fmt::format("{}: {}", source, error->describe()));
+                continue;
+            }
+            facts.zenoh.answers.push_back(
+                {outlet.interface, source, std::get<zenoh::Hello>(std::move(decoded))});
+        }
+    }
+    outlets_.clear();
+}
+
+}  // namespace netdiag::mcast

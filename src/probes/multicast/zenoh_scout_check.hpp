@@ -1,0 +1,29 @@
+// Zenoh multicast scouting as a Zenoh node does it: one Scout per interface to the group from
+// an ephemeral-port socket; nodes answer with a unicast Hello to that socket.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "probes/multicast/multicast_facts.hpp"
+
+namespace netdiag::mcast {
+
+class ZenohScout {
+public:
+    // Sends a Scout on every interface row that was tried and has an address (and with the
+    // kernel's default choice when that row was tried). Sockets stay open for collect().
+    void send(MulticastFacts& facts);
+    // Reads Hello replies until `until`, then closes the sockets.
+    void collect(MulticastFacts& facts, std::chrono::steady_clock::time_point until);
+
+private:
+    struct Outlet {
+        std::string interface;
+        platform::multicast::MulticastSocket socket;
+    };
+    std::vector<Outlet> outlets_;
+};
+
+}  // namespace netdiag::mcast

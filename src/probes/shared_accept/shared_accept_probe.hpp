@@ -1,0 +1,18 @@
+// Probe `shared-accept`: starts N workers that share one listening port in each way this OS
+// offers (inherited socket, threads with their own event loop, SO_REUSEPORT; on Windows the
+// IOCP + AcceptEx case that fails with 87 and 995), drives M loopback connections at them and
+// reports who served what, every failure with its native code, latency and spread.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "netdiag/probe.hpp"
+
+namespace netdiag {
+
+std::unique_ptr<Probe> make_shared_accept_probe();
+std::vector<std::string_view> shared_accept_finding_ids();
+
+}  // namespace netdiag

@@ -1,0 +1,146 @@
+#include "probes/spice/deadline_socket.hpp"
+
+#include <fmt/format.h>
+
+#include "netdiag/platform.hpp"
+
+namespace netdiag::spice_probe {
+
+bool DeadlineSocket::run_until(bool& done, Clock::time_point deadline) {
+    io_.restart();
+    while (!done && Clock::now() < deadline) {
+        io_.run_one_until(deadline);
+        if (io_.stopped()) break;
+    }
+    if (done) return true;
+    // Deadline: cancel whatever is pending and let its handler run with operation_aborted.
+    asio::error_code ignored;
+    socket_.cancel(ignored);
+    io_.restart();
+    io_.run();
+    return false;
+}
+
+IoOutcome DeadlineSocket::from_error(const asio::error_code& ec, std::size_t bytes,
+                                     const char* operation) {
+    IoOutcome out;
+    out.bytes = bytes;
+    if (ec == asio::error::eof) {
+        out.kind = IoOutcome::Kind::closed;
+        out.detail = fmt::format("{}: the server closed the connection", operation);
+        return out;
+    }
+    out.kind =
+        (ec == asio::error::connection_reset) ? IoOutcome::Kind::closed : IoOutcome::Kind::failed;
+    if (ec.category() == asio::system_category()) {
+        out.error = platform::describe_native_error(ec.value());
+        out.detail = fmt::format("{}: {}", operation, out.error.describe());
+    } else {
+        out.detail = fmt::format("{}: {}", operation, ec.message());
+    }
+    return out;
+}
+
+IoOutcome DeadlineSocket::connect(const std::string& host, std::uint16_t port,
+                                  Clock::time_point deadline) {
+    asio::error_code ec;
+    asio::ip::tcp::resolver::results_type endpoints;
+    const auto literal = asio::ip::make_address(host, ec);
+    asio::ip::tcp::resolver resolver(io_);
+    if (!ec) {
+        endpoints = asio::ip::tcp::resolver::results_type::create(
+            asio::ip::tcp::endpoint(literal, port), host, std::to_string(port));
+    } else {
+        bool done = false;
+        resolver.async_resolve(host, std::to_string(port),
+                               [&](const asio::error_code& e, auto results) {
+                                   ec = e;
+                                   endpoints = std::move(results);
+                                   done = true;
+                               });
+        if (!run_until(done, deadline)) {
+            resolver.cancel();
+            IoOutcome out;
+            out.kind = IoOutcome::Kind::timed_out;
+            out.detail = fmt::format("resolve {}: no answer before the deadline", host);
+            return out;
+        }
+        if (ec) return from_error(ec, 0, fmt::format("resolve {}", host).c_str());
+    }
+
+    bool done = false;
+    asio::async_connect(socket_, endpoints,
+                        [&](const asio::error_code& e, const asio::ip::tcp::endpoint& ep) {
+                            ec = e;
+                            if (!e)
+                                remote_ = fmt::format("{}:{}", ep.address().to_string(), ep.port());
+                            done = true;
+                        });
+    const auto what = fmt::format("connect {}:{}", host, port);
+    if (!run_until(done, deadline)) {
+        IoOutcome out;
+        out.kind = IoOutcome::Kind::timed_out;
+        out.detail = fmt::format("{}: no answer before the deadline", what);
+        return out;
+    }
+    if (ec) return from_error(ec, 0, what.c_str());
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    return {};
+}
+
+IoOutcome DeadlineSocket::write_all(std::span<const std::uint8_t> data,
+                                    Clock::time_point deadline) {
+    asio::error_code ec;
+    std::size_t bytes = 0;
+    bool done = false;
+    asio::async_write(socket_, asio::buffer(data.data(), data.size()),
+                      [&](const asio::error_code& e, std::size_t n) {
+                          ec = e;
+                          bytes = n;
+                          done = true;
+                      });
+    if (!run_until(done, deadline)) {
+        IoOutcome out;
+        out.kind = IoOutcome::Kind::timed_out;
+        out.bytes = bytes;
+        out.detail =
+            fmt::format("send: {} of {} bytes sent before the deadline", bytes, data.size());
+        return out;
+    }
+    if (ec) return from_error(ec, bytes, "send");
+    IoOutcome out;
+    out.bytes = bytes;
+    return out;
+}
+
+IoOutcome DeadlineSocket::read_exact(std::span<std::uint8_t> buffer, Clock::time_point deadline) {
+    asio::error_code ec;
+    std::size_t bytes = 0;
+    bool done = false;
+    asio::async_read(socket_, asio::buffer(buffer.data(), buffer.size()),
+                     [&](const asio::error_code& e, std::size_t n) {
+                         ec = e;
+                         bytes = n;
+                         done = true;
+                     });
+    if (!run_until(done, deadline)) {
+        IoOutcome out;
+        out.kind = IoOutcome::Kind::timed_out;
+        out.bytes = bytes;
+        out.detail =
+            fmt::format("receive: {} of {} bytes before the deadline", bytes, buffer.size());
+        return out;
+    }
+    if (ec) return from_error(ec, bytes, "receive");
+    IoOutcome out;
+    out.bytes = bytes;
+    return out;
+}
+
+void DeadlineSocket::close() {
+    asio::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+}
+
+}  // namespace netdiag::spice_probe

@@ -1,0 +1,55 @@
+// A TCP client socket whose every operation has a deadline, in the style of Asio's blocking
+// client with timeouts: start the asynchronous operation, run the io_context until the
+// deadline, and cancel what has not finished. Partial reads report how many bytes arrived.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include <asio.hpp>
+
+#include "netdiag/error.hpp"
+
+namespace netdiag::spice_probe {
+
+using Clock = std::chrono::steady_clock;
+
+struct IoOutcome {
+    enum class Kind { ok, timed_out, closed, failed };
+    Kind kind = Kind::ok;
+    std::size_t bytes = 0;  // transferred before the operation ended
+    SysError error;         // for failed (and closed by reset): the OS's code
+    std::string detail;     // one line: what failed and why
+
+    bool ok() const { return kind == Kind::ok; }
+};
+
+class DeadlineSocket {
+public:
+    DeadlineSocket() = default;
+    DeadlineSocket(const DeadlineSocket&) = delete;
+    DeadlineSocket& operator=(const DeadlineSocket&) = delete;
+
+    // Resolves host (a literal address skips the resolver) and connects to the first endpoint
+    // that accepts.
+    IoOutcome connect(const std::string& host, std::uint16_t port, Clock::time_point deadline);
+    IoOutcome write_all(std::span<const std::uint8_t> data, Clock::time_point deadline);
+    IoOutcome read_exact(std::span<std::uint8_t> out, Clock::time_point deadline);
+    void close();
+
+    std::string remote_endpoint() const { return remote_; }
+
+private:
+    // Runs the io_context until `done` is set or the deadline passes; on the deadline it
+    // cancels outstanding work and runs the handlers out. Returns false on timeout.
+    bool run_until(bool& done, Clock::time_point deadline);
+    IoOutcome from_error(const asio::error_code& ec, std::size_t bytes, const char* operation);
+
+    asio::io_context io_;
+    asio::ip::tcp::socket socket_{io_};
+    std::string remote_;
+};
+
+}  // namespace netdiag::spice_probe

@@ -1,0 +1,17 @@
+// Probe `spice`: links the main channel of each SPICE server given with --spice, reads the
+// channel list and watches for channels announced again (the QEMU 9.1.1 PLAYBACK case), and
+// reports link errors, protocol version, capabilities and the channel table.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "netdiag/probe.hpp"
+
+namespace netdiag {
+
+std::unique_ptr<Probe> make_spice_probe();
+std::vector<std::string_view> spice_probe_finding_ids();
+
+}  // namespace netdiag

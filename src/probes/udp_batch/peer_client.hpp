@@ -1,0 +1,43 @@
+// The probe's side of the `netdiag peer` control connection: a TCP client where every request
+// has a deadline. It is a Verifier: the peer counts the datagrams the probe sends it.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <asio.hpp>
+
+#include "netdiag/udp_send.hpp"
+#include "peer_protocol.hpp"
+#include "verifier.hpp"
+
+namespace netdiag::udp_batch {
+
+class PeerClient final : public Verifier {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    // Connects and says hello; false with last_error() on failure.
+    bool connect(const platform::udp::Endpoint& control, Clock::time_point deadline);
+    // Where to send datagrams: the peer's address and the UDP port it announced.
+    const platform::udp::Endpoint& udp_endpoint() const { return udp_; }
+    void close();
+
+    void expect(std::uint32_t stream, std::uint64_t count) override;
+    std::optional<StreamReport> collect(std::uint32_t stream, std::uint64_t count,
+                                        Clock::time_point deadline) override;
+    std::string last_error() const override { return error_; }
+
+private:
+    std::optional<nlohmann::json> request(const PeerRequest& request, Clock::time_point deadline);
+    bool run_until(bool& done, Clock::time_point deadline);
+
+    asio::io_context io_;
+    asio::ip::tcp::socket socket_{io_};
+    asio::streambuf input_{max_line_bytes + 1};
+    platform::udp::Endpoint udp_;
+    std::string error_;
+};
+
+}  // namespace netdiag::udp_batch

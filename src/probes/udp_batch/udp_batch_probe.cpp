@@ -1,0 +1,211 @@
+#include "udp_batch_probe.hpp"
+
+#include <random>
+
+#include <fmt/format.h>
+
+#include "datagram_payload.hpp"
+#include "datagram_sink.hpp"
+#include "path_trials.hpp"
+#include "peer_client.hpp"
+#include "send_limits.hpp"
+#include "udp_findings.hpp"
+
+namespace netdiag {
+namespace {
+
+using platform::udp::Endpoint;
+using platform::udp::Family;
+using platform::udp::SendStatus;
+using namespace udp_batch;
+
+// Time kept back from the measurements for collecting deliveries and the final checks.
+constexpr std::chrono::milliseconds reserve_after_measuring{400};
+constexpr std::size_t smallest_datagram = datagram_header_size;
+constexpr std::size_t largest_datagram = 65507;
+constexpr std::size_t largest_batch = 1024;
+
+class SinkVerifier final : public Verifier {
+public:
+    explicit SinkVerifier(DatagramSink& sink) : sink_(sink) {}
+    void expect(std::uint32_t stream, std::uint64_t count) override { sink_.expect(stream, count); }
+    std::optional<StreamReport> collect(std::uint32_t stream, std::uint64_t count,
+                                        std::chrono::steady_clock::time_point deadline) override {
+        return sink_.wait_for(stream, count, std::chrono::milliseconds(60), deadline);
+    }
+
+private:
+    DatagramSink& sink_;
+};
+
+// An address of the destination's family that this host does not own, from the ranges kept
+// for documentation (RFC 5737, RFC 3849), so no real host can be behind it.
+std::string unowned_address(Family family) {
+    if (family == Family::ipv6) {
+        for (int i = 1; i < 16; ++i) {
+            auto candidate = fmt::format("2001:db8::{:x}", i);
+            if (!platform::udp::host_owns_address(candidate)) return candidate;
+        }
+        return "2001:db8::1";
+    }
+    for (int i = 1; i < 255; ++i) {
+        auto candidate = fmt::format("192.0.2.{}", i);
+        if (!platform::udp::host_owns_address(candidate)) return candidate;
+    }
+    return "192.0.2.1";
+}
+
+RouteInfo read_route(const Endpoint& destination, Verification verification,
+                     const std::string& pinned_source, const platform::HostSnapshot& host) {
+    RouteInfo route;
+    route.destination = destination;
+    route.verification = verification;
+    const auto facts = platform::udp::route_to(destination);
+    route.error = facts.error;
+    route.mtu = facts.mtu;
+    if (!pinned_source.empty()) {
+        route.source = pinned_source;
+    } else if (facts.source) {
+        route.source = facts.source->address;
+    }
+    route.stale_source = unowned_address(destination.family());
+    if (!route.source) return route;
+    for (const auto& iface : host.interfaces) {
+        for (const auto& address : iface.addresses) {
+            if (address.address != *route.source) continue;
+            route.interface_name = iface.name;
+            route.interface_bus = iface.bus;
+            route.interface_driver = iface.driver;
+            route.usb_power_control = iface.usb_power_control;
+        }
+    }
+    return route;
+}
+
+std::uint32_t first_stream_id() {
+    std::random_device random;
+    return (random() & 0xffffu) << 16;  // a fresh range per run; a peer serves many runs
+}
+
+ProbeResult error_result(std::string reason) {
+    ProbeResult result;
+    result.status = ProbeStatus::error;
+    result.reason = std::move(reason);
+    return result;
+}
+
+class UdpBatchProbe final : public Probe {
+public:
+    ProbeResult run(ProbeContext& context) override;
+};
+
+ProbeResult UdpBatchProbe::run(ProbeContext& context) {
+    const ProbeOptions& options = context.options();
+    if (options.udp_datagram_size < smallest_datagram ||
+        options.udp_datagram_size > largest_datagram) {
+        return error_result(
+            fmt::format("--udp-size must be {}..{} bytes", smallest_datagram, largest_datagram));
+    }
+    if (options.udp_batch < 1 || options.udp_batch > largest_batch) {
+        return error_result(fmt::format("--udp-batch must be 1..{}", largest_batch));
+    }
+    UdpBatchRun run;
+    run.datagram_size = options.udp_datagram_size;
+    run.batch = options.udp_batch;
+
+    DatagramSink sink;
+    std::optional<SinkVerifier> sink_verifier;
+    std::unique_ptr<PeerClient> peer;
+    Verifier* verifier = nullptr;
+    Endpoint destination;
+    Verification verification = Verification::loopback;
+    std::string error_text;
+    if (!options.udp_peer.empty()) {
+        auto control =
+            platform::udp::resolve_endpoint(options.udp_peer, default_peer_port, error_text);
+        if (!control) return error_result("--peer " + options.udp_peer + ": " + error_text);
+        context.progress("connecting to netdiag peer " + control->to_string());
+        peer = std::make_unique<PeerClient>();
+        if (!peer->connect(*control, context.deadline())) {
+            return error_result(
+                fmt::format("netdiag peer at {}: {}", control->to_string(), peer->last_error()));
+        }
+        destination = peer->udp_endpoint();
+        verification = Verification::peer;
+        verifier = peer.get();
+    } else if (!options.udp_target.empty()) {
+        auto target = platform::udp::resolve_endpoint(options.udp_target, 9, error_text);
+        if (!target) return error_result("--udp-target " + options.udp_target + ": " + error_text);
+        destination = *target;
+        verification = Verification::none;
+    } else {
+        if (auto error = sink.start(Endpoint{"127.0.0.1", 0})) {
+            return error_result("cannot open the loopback receiver: " + error.describe());
+        }
+        destination = sink.endpoint();
+        sink_verifier.emplace(sink);
+        verifier = &*sink_verifier;
+    }
+    if (!options.udp_source.empty() &&
+        Endpoint{options.udp_source, 0}.family() != destination.family()) {
+        return error_result("--udp-source " + options.udp_source +
+                            " is not of the destination's family");
+    }
+
+    context.progress("reading the route to " + destination.to_string());
+    run.route = read_route(destination, verification, options.udp_source, context.host());
+    context.progress("discovering the kernel's segmentation limits");
+    run.limits = discover_send_limits(destination.family(), context.deadline());
+
+    TrialSetup setup;
+    setup.destination = destination;
+    setup.route_source = run.route.source.value_or("");
+    setup.stale_source = run.route.stale_source;
+    setup.datagram_size = run.datagram_size;
+    setup.batch = run.batch;
+    setup.verifier = verifier;
+    setup.deadline = context.deadline();
+    StreamIds ids(first_stream_id());
+    for (const auto path : platform::udp::available_send_paths()) {
+        if (context.cancelled()) break;
+        context.progress(fmt::format("trying {}", platform::udp::native_call(path)));
+        run.trials.push_back(run_path_trial(path, setup, ids));
+    }
+
+    std::size_t measurable = 0;
+    for (const auto& trial : run.trials) measurable += trial.plain.status == SendStatus::accepted;
+    for (auto& trial : run.trials) {
+        if (options.udp_measure.count() <= 0 || measurable == 0 || context.cancelled()) break;
+        if (trial.plain.status != SendStatus::accepted) continue;
+        const auto left = context.time_left() - reserve_after_measuring;
+        const auto share = std::min(options.udp_measure, left / static_cast<long>(measurable));
+        --measurable;
+        if (share.count() <= 0) break;
+        context.progress(fmt::format("measuring {}", platform::udp::native_call(trial.path)));
+        trial.throughput = measure_path(trial.path, setup, share, ids);
+    }
+
+    if (run.route.source)
+        run.source_owned_at_end = platform::udp::host_owns_address(*run.route.source);
+    if (peer) peer->close();
+
+    ProbeResult result;
+    result.findings = analyse(run);
+    result.measurements = measurements_json(run);
+    if (context.cancelled() && run.trials.size() < platform::udp::available_send_paths().size()) {
+        result.reason = "deadline reached before every send path was tried";
+    }
+    return result;
+}
+
+}  // namespace
+
+std::unique_ptr<Probe> make_udp_batch_probe() {
+    return std::make_unique<UdpBatchProbe>();
+}
+
+std::vector<std::string_view> udp_batch_finding_ids() {
+    return udp_batch::finding_ids;
+}
+
+}  // namespace netdiag

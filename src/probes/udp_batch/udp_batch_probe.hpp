@@ -1,0 +1,17 @@
+// Probe `udp-batch`: which batched UDP send paths this host accepts (sendmmsg, GSO/USO as a
+// control message and as a socket option), whether the datagrams arrive intact and segmented,
+// whether a pinned source address still works, and each path's throughput.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "netdiag/probe.hpp"
+
+namespace netdiag {
+
+std::unique_ptr<Probe> make_udp_batch_probe();
+std::vector<std::string_view> udp_batch_finding_ids();
+
+}  // namespace netdiag

@@ -1,0 +1,29 @@
+// The files the wasi-af probe reads: expands folders to their *.wasm files and loads each
+// module's bytes (converting .wat through the platform's wat2wasm runner).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace netdiag::wasi_af {
+
+struct ModuleInput {
+    std::string path;
+    bool is_text = false;  // .wat: needs wat2wasm
+    std::string problem;   // set when the path cannot be used ("no such file", "empty folder")
+};
+
+// Each path as given; a folder becomes its *.wasm files (sorted, not recursive).
+std::vector<ModuleInput> expand_inputs(const std::vector<std::string>& paths);
+
+struct LoadedModule {
+    std::vector<std::uint8_t> bytes;
+    std::string error;          // empty on success
+    bool tool_missing = false;  // .wat given but no wat2wasm
+};
+
+LoadedModule load_module(const ModuleInput& input, std::chrono::steady_clock::time_point deadline);
+
+}  // namespace netdiag::wasi_af

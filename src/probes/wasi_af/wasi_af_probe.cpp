@@ -1,0 +1,169 @@
+#include "probes/wasi_af/wasi_af_probe.hpp"
+
+#include <chrono>
+
+#include "probes/wasi_af/lint.hpp"
+#include "probes/wasi_af/lint_checks.hpp"
+#include "probes/wasi_af/module_inputs.hpp"
+
+namespace netdiag {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+Finding input_problem(const std::string& path, const std::string& why, bool tool_missing) {
+    Finding f;
+    f.id = "ND-WASM-011";
+    f.severity = Severity::error;
+    f.probe = wasi_af::probe_id;
+    f.title = tool_missing ? "Cannot convert WebAssembly text: wat2wasm is not installed"
+                           : "Cannot read WebAssembly input " + path;
+    f.detail = path + ": " + why;
+    f.evidence = {{"file", path}};
+    f.remedy = tool_missing
+                   ? std::vector<std::string>{"Install wabt (Debian: apt-get install wabt) or "
+                                              "pass the compiled .wasm instead"}
+                   : std::vector<std::string>{"Check the path given to --wasm; a folder is "
+                                              "scanned for *.wasm files"};
+    return f;
+}
+
+Finding not_fully_linted(const std::string& path, const wasi_af::LintResult& r) {
+    Finding f;
+    f.id = "ND-WASM-012";
+    f.severity = Severity::info;
+    f.probe = wasi_af::probe_id;
+    f.evidence = {{"file", path}};
+    if (r.socket_imports == 0) {
+        f.title = "Module imports no WASI/WASIX socket functions: nothing to lint";
+        f.detail = path +
+                   ": no import of sock_* from wasix_32v1, wasix_64v1 or "
+                   "wasi_snapshot_preview1";
+        f.remedy = {
+            "Nothing to do if the module does not use sockets; WASI preview 2 "
+            "components (wasi:sockets) are not covered by this lint"};
+        return f;
+    }
+    f.title = "Some functions were not fully analysed";
+    f.detail = path + ": " + std::to_string(r.not_analysed.size()) +
+               " function(s) use instructions the lint does not model; their socket calls "
+               "after that point were not checked";
+    f.evidence["functions"] = r.not_analysed;
+    if (r.cancelled) f.evidence["cancelled"] = true;
+    f.remedy = {"Review the socket calls in these functions by hand (wasm-objdump -d FILE)"};
+    return f;
+}
+
+class WasiAfProbe final : public Probe {
+public:
+    ProbeResult run(ProbeContext& ctx) override {
+        ProbeResult result;
+        const auto& paths = ctx.options().wasm_paths;
+        if (paths.empty()) {
+            result.status = ProbeStatus::skip;
+            result.reason = "no module to lint: pass --wasm FILE... (.wasm, .wat, or a folder)";
+            return result;
+        }
+        nlohmann::json files = nlohmann::json::array();
+        std::size_t total_bytes = 0;
+        const auto started = Clock::now();
+        for (const wasi_af::ModuleInput& input : wasi_af::expand_inputs(paths)) {
+            if (ctx.cancelled()) {
+                result.status = ProbeStatus::error;
+                result.reason = "deadline reached before every module was linted";
+                break;
+            }
+            if (!input.problem.empty()) {
+                add(result, input_problem(input.path, input.problem, false), input.path);
+                continue;
+            }
+            ctx.progress("linting " + input.path);
+            files.push_back(lint_file(ctx, input, result, total_bytes));
+        }
+        const double total_ms = ms_since(started);
+        result.measurements["files"] = files;
+        result.measurements["bytes"] = total_bytes;
+        result.measurements["elapsed_ms"] = total_ms;
+        if (total_ms > 0) {
+            result.measurements["mb_per_s"] = (total_bytes / 1e6) / (total_ms / 1e3);
+        }
+        return result;
+    }
+
+private:
+    static void add(ProbeResult& result, Finding f, const std::string& path) {
+        f.docs = finding_docs_path(f.id);
+        if (!f.evidence.contains("file")) {
+            nlohmann::json e = {{"file", path}};
+            e.update(f.evidence);
+            f.evidence = std::move(e);
+        }
+        result.findings.push_back(std::move(f));
+    }
+
+    nlohmann::json lint_file(ProbeContext& ctx, const wasi_af::ModuleInput& input,
+                             ProbeResult& result, std::size_t& total_bytes) {
+        nlohmann::json m = {{"file", input.path}};
+        auto t0 = Clock::now();
+        wasi_af::LoadedModule loaded = wasi_af::load_module(input, ctx.deadline());
+        m["load_ms"] = ms_since(t0);
+        if (!loaded.error.empty()) {
+            add(result, input_problem(input.path, loaded.error, loaded.tool_missing), input.path);
+            m["error"] = loaded.error;
+            return m;
+        }
+        total_bytes += loaded.bytes.size();
+        m["bytes"] = loaded.bytes.size();
+        t0 = Clock::now();
+        const wasm::ParseResult parsed = wasm::read_module(loaded.bytes);
+        m["parse_ms"] = ms_since(t0);
+        if (parsed.error) {
+            Finding f = wasi_af::unreadable_module_finding(*parsed.error);
+            f.detail = input.path + ": " + f.detail;
+            add(result, std::move(f), input.path);
+            m["error"] = parsed.error->message;
+            return m;
+        }
+        t0 = Clock::now();
+        wasi_af::LintResult lint =
+            wasi_af::lint_module(*parsed.module, [&ctx] { return ctx.cancelled(); });
+        m["lint_ms"] = ms_since(t0);
+        m["sections"] = parsed.module->sections.size();
+        m["functions"] = lint.functions;
+        m["socket_imports"] = lint.socket_imports;
+        m["socket_functions"] = lint.socket_functions;
+        m["socket_calls"] = lint.socket_calls;
+        m["instructions_walked"] = lint.instructions;
+        if (lint.cancelled) {
+            result.status = ProbeStatus::error;
+            result.reason = "deadline reached while linting " + input.path;
+        }
+        for (Finding& f : lint.findings) {
+            if (f.id == "ND-WASM-010") f.detail = input.path + ": " + f.detail;
+            add(result, std::move(f), input.path);
+        }
+        const bool nothing_to_lint = lint.socket_imports == 0 && lint.findings.empty();
+        if (nothing_to_lint || !lint.not_analysed.empty()) {
+            add(result, not_fully_linted(input.path, lint), input.path);
+        }
+        return m;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Probe> make_wasi_af_probe() {
+    return std::make_unique<WasiAfProbe>();
+}
+
+std::vector<std::string_view> wasi_af_finding_ids() {
+    return {"ND-WASM-001", "ND-WASM-002", "ND-WASM-003", "ND-WASM-004",
+            "ND-WASM-005", "ND-WASM-006", "ND-WASM-007", "ND-WASM-008",
+            "ND-WASM-009", "ND-WASM-010", "ND-WASM-011", "ND-WASM-012"};
+}
+
+}  // namespace netdiag

@@ -1,0 +1,17 @@
+// Probe `wasi-af`: lints WebAssembly modules (--wasm FILE...) for WASIX socket misuse: POSIX
+// address families and socket types, sockaddrs that disagree with their socket, ports in network
+// byte order, sock_listen without sock_bind, sock_connect after sock_listen.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "netdiag/probe.hpp"
+
+namespace netdiag {
+
+std::unique_ptr<Probe> make_wasi_af_probe();
+std::vector<std::string_view> wasi_af_finding_ids();
+
+}  // namespace netdiag

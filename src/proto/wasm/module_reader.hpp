@@ -1,0 +1,45 @@
+// The module reader's internals, shared by module_reader.cpp (the section loop, header and
+// custom sections) and module_sections.cpp (the entries of the known sections).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "proto/wasm/module.hpp"
+
+namespace netdiag::wasm {
+
+class ModuleReader {
+public:
+    explicit ModuleReader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+    const std::string& context() const { return context_; }
+    Module read();
+
+private:
+    void read_header(ByteReader& r);
+    bool looks_like_text() const;
+    void item(std::string_view what, std::uint32_t index);
+    std::string section_id_text() const;
+    ValType value_type(ByteReader& r);
+    static std::string hex_byte(std::uint8_t b);
+    void read_types(ByteReader& r);
+    void check_type_index(ByteReader& r, std::size_t at, std::uint32_t index);
+    void limits(ByteReader& r);
+    void read_imports(ByteReader& r);
+    void read_functions(ByteReader& r);
+    void read_exports(ByteReader& r);
+    void read_code(ByteReader& r);
+    std::optional<std::uint64_t> const_expr(ByteReader& r);
+    void read_data(ByteReader& r);
+    std::string read_custom(ByteReader& r);
+    void read_names(ByteReader& r);
+
+    std::span<const std::uint8_t> bytes_;
+    Module m_;
+    std::string context_;
+    std::uint8_t current_id_ = 0;
+};
+
+}  // namespace netdiag::wasm
