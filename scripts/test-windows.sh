@@ -71,7 +71,7 @@ configure() {
 }
 
 build() {
-    cmake --build "$build_dir" -j"$jobs" --target netdiag netdiag_unit_tests
+    cmake --build "$build_dir" -j"$jobs" --target netdiag netdiag_unit_tests netdiag_iocp_raw_calls
 }
 
 # Starting Wine creates the prefix on the first run. Anything that stops a trivial builtin

@@ -6,6 +6,8 @@
 
 #include <asio/ip/address.hpp>
 
+#include "core/ip_literal.hpp"
+
 namespace netdiag {
 namespace {
 
@@ -53,20 +55,20 @@ std::string Redactor::redact_token(const std::string& token) {
         tail.insert(tail.begin(), trimmed.back());
         trimmed.pop_back();
     }
-    std::error_code ec;
-    auto address = asio::ip::make_address(trimmed, ec);
-    if (ec && std::count(trimmed.begin(), trimmed.end(), ':') == 1) {
+    // Parsed strictly and the same way on every OS (see core/ip_literal.hpp).
+    const auto address = parse_ip_literal(trimmed);
+    if (!address && std::count(trimmed.begin(), trimmed.end(), ':') == 1) {
         // IPv4 with a port.
         const auto colon = trimmed.find(':');
-        auto host = asio::ip::make_address(trimmed.substr(0, colon), ec);
-        if (!ec && host.is_v4()) {
-            if (keep_address(host)) return token;
-            return placeholder(ips_, "ip", host.to_string()) + trimmed.substr(colon) + tail;
+        const auto host = parse_ip_literal(trimmed.substr(0, colon));
+        if (host && host->is_v4()) {
+            if (keep_address(*host)) return token;
+            return placeholder(ips_, "ip", host->to_string()) + trimmed.substr(colon) + tail;
         }
         return token;
     }
-    if (ec || keep_address(address)) return token;
-    return placeholder(ips_, "ip", address.to_string()) + tail;
+    if (!address || keep_address(*address)) return token;
+    return placeholder(ips_, "ip", address->to_string()) + tail;
 }
 
 std::string Redactor::redact_text(const std::string& text) {

@@ -2,7 +2,7 @@
 // socket option with WSAEINVAL (10022) and ignores it as a WSASendMsg control message (one big
 // datagram arrives). The probe must report both, and pass the unbatched path.
 // Needs the Windows build (scripts/test-windows.sh) and wine64; SKIPPED with the reason
-// otherwise. NETDIAG_WINDOWS_EXE overrides where netdiag.exe is looked for.
+// otherwise. NETDIAG_WINDOWS_BUILD_DIR overrides where the Windows build is looked for.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -10,18 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "run_binary.hpp"
+#include "wine_run.hpp"
 
 namespace {
-
-std::string windows_exe() {
-    if (const char* env = std::getenv("NETDIAG_WINDOWS_EXE")) return env;
-    for (const auto* dir : {"build/windows", "build/udp-win", "build/win"}) {
-        const auto path = std::filesystem::path(NETDIAG_SOURCE_DIR) / dir / "src/cli/netdiag.exe";
-        if (std::filesystem::exists(path)) return path.string();
-    }
-    return {};
-}
 
 const nlohmann::json* path_of(const nlohmann::json& probe, const std::string& name) {
     for (const auto& p : probe["measurements"]["paths"]) {
@@ -33,29 +24,16 @@ const nlohmann::json* path_of(const nlohmann::json& probe, const std::string& na
 }  // namespace
 
 TEST_CASE("udp-batch under Wine: USO socket option refused, USO cmsg accepted but not segmented") {
-    const std::string wine = "/usr/lib/wine/wine64";
-    const auto exe = windows_exe();
-    if (exe.empty()) {
-        WARN("SKIPPED: no Windows build of netdiag.exe (run scripts/test-windows.sh)");
+    if (const auto why = netdiag::testing::wine_unavailable(); !why.empty()) {
+        WARN("SKIPPED: " << why);
         return;
     }
-    if (!std::filesystem::exists(wine)) {
-        WARN("SKIPPED: wine64 is not installed");
-        return;
-    }
-    const auto prefix =
-        std::filesystem::path(exe).parent_path().parent_path().parent_path() / "wineprefix";
-    const std::string command =
-        "WINEPREFIX='" + prefix.string() + "' WINEDEBUG=-all '" + wine + "' '" + exe +
-        "' probe udp-batch --format json --udp-measure-ms 50 --udp-size 1000 "
-        "--udp-batch 4 >/tmp/netdiag-udp-wine.json 2>/tmp/netdiag-udp-wine.err";
-    const int status = std::system(command.c_str());
-    const auto out = netdiag::testing::slurp("/tmp/netdiag-udp-wine.json");
-    INFO(netdiag::testing::slurp("/tmp/netdiag-udp-wine.err"));
-    if (out.empty()) {
-        WARN("SKIPPED: Wine could not run netdiag.exe here (status " << status << ")");
-        return;
-    }
+    const auto run = netdiag::testing::run_under_wine(
+        "src/cli/netdiag.exe", "probe udp-batch --format json --udp-measure-ms 50 --udp-size 1000 "
+                               "--udp-batch 4");
+    INFO(run.err);
+    const auto& out = run.out;
+    REQUIRE_FALSE(out.empty());  // Wine is here: a missing report is a failure, not a skip
     const auto report = nlohmann::json::parse(out);
     const auto& probe = report["probes"][0];
     INFO(probe.dump(1));

@@ -93,8 +93,11 @@ TEST_CASE("-o writes the report atomically; a bad path is exit 3 and leaves noth
     auto ok = run_cli({"probe", "host", "--format", "json", "-q", "-o", target.string()});
     CHECK((ok.code == 0 || ok.code == 1));
     REQUIRE(fs::exists(target));
-    std::ifstream in(target);
-    const auto report = nlohmann::json::parse(in);
+    nlohmann::json report;
+    {
+        std::ifstream in(target);  // closed before the folder is removed (Windows locks it)
+        report = nlohmann::json::parse(in);
+    }
     CHECK(report["schema"] == "netdiag.report/1");
     CHECK(report["probes"][0]["id"] == "host");
     // Only the report in the folder: no temporary left behind.

@@ -1,6 +1,8 @@
 // The Linux platform layer against fixture trees: WSL kinds, a USB NIC with autosuspend, routes.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "platform/linux/sysfs_reader.hpp"
 #include "probes/host/host_probe.hpp"
 
@@ -11,6 +13,15 @@ namespace {
 
 linux_fs::SysfsReader fixture(const std::string& name) {
     return linux_fs::SysfsReader(std::string(NETDIAG_FIXTURES_DIR) + "/sysroot/" + name);
+}
+
+// sysfs is a tree of symbolic links (device, driver). Where the file layer resolves them instead
+// of showing them (the Windows build under Wine), the bus and driver checks cannot run.
+bool fixture_links_visible(const std::string& name) {
+    const auto link = std::filesystem::path(NETDIAG_FIXTURES_DIR) / "sysroot" / name /
+                      "sys/class/net/eth1/device";
+    std::error_code ec;
+    return std::filesystem::is_symlink(std::filesystem::symlink_status(link, ec));
 }
 
 HostSnapshot snapshot_of(const std::string& name) {
@@ -72,6 +83,10 @@ TEST_CASE("WSL2 networking mode: NAT vs mirrored") {
 }
 
 TEST_CASE("USB NIC with autosuspend carrying the default route") {
+    if (!fixture_links_visible("usb-dock")) {
+        WARN("SKIPPED: this file system does not show the fixture's sysfs symbolic links");
+        return;
+    }
     const auto s = snapshot_of("usb-dock");
     const auto& eth1 = find_interface(s, "eth1");
     CHECK(eth1.bus == "usb");
@@ -118,6 +133,10 @@ TEST_CASE("USB NIC with autosuspend carrying the default route") {
 }
 
 TEST_CASE("USB NIC with autosuspend off is info; an up NIC without MULTICAST is reported") {
+    if (!fixture_links_visible("usb-dock-power-on")) {
+        WARN("SKIPPED: this file system does not show the fixture's sysfs symbolic links");
+        return;
+    }
     const auto s = snapshot_of("usb-dock-power-on");
     const auto findings = judge_host(s);
     // Findings come in interface-index order: eno1 (2) before eth1 (3).

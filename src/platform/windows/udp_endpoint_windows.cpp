@@ -136,15 +136,23 @@ RouteFacts route_to(const Endpoint& destination) {
     return facts;
 }
 
+// Asks the adapter list rather than trying bind(): Wine lets a UDP socket bind an address that
+// no interface has, so a bind test would call every address ours there.
 bool host_owns_address(const std::string& address) {
     const Endpoint endpoint{address, 0};
-    const auto native = to_socket_address(endpoint);
-    if (!native) return false;
-    const SOCKET s = ::socket(to_native_family(endpoint.family()), SOCK_DGRAM, IPPROTO_UDP);
-    if (s == INVALID_SOCKET) return false;
-    const bool owned = ::bind(s, native->get(), native->length) == 0;
-    ::closesocket(s);
-    return owned;
+    const auto wanted = to_socket_address(endpoint);
+    if (!wanted) return false;
+    const auto canonical = to_endpoint(wanted->get(), wanted->length);
+    if (!canonical) return false;
+    for (const auto& iface : read_host_snapshot().interfaces) {
+        for (const auto& owned : iface.addresses) {
+            const auto native = to_socket_address(Endpoint{owned.address, 0});
+            if (!native) continue;
+            const auto mine = to_endpoint(native->get(), native->length);
+            if (mine && mine->address == canonical->address) return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace netdiag::platform::udp

@@ -1,0 +1,52 @@
+// Runs programs of the Windows build (scripts/test-windows.sh makes it in build/windows) under
+// Wine, for the tests that compare what netdiag.exe reports with what Wine really does.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "run_binary.hpp"
+
+namespace netdiag::testing {
+
+inline const char* const kWine = "/usr/lib/wine/wine64";
+
+// The Windows build folder, or empty. NETDIAG_WINDOWS_BUILD_DIR overrides the default.
+inline std::filesystem::path windows_build_dir() {
+    std::filesystem::path dir = std::filesystem::path(NETDIAG_SOURCE_DIR) / "build/windows";
+    if (const char* env = std::getenv("NETDIAG_WINDOWS_BUILD_DIR")) dir = env;
+    if (!std::filesystem::exists(dir / "src/cli/netdiag.exe")) return {};
+    return dir;
+}
+
+// Why the Wine tests cannot run here, or empty when they can.
+inline std::string wine_unavailable() {
+    if (windows_build_dir().empty()) return "no Windows build of netdiag.exe (run scripts/test-windows.sh)";
+    if (!std::filesystem::exists(kWine)) return "wine64 is not installed";
+    return {};
+}
+
+// Runs a program of the Windows build ("src/cli/netdiag.exe") with args in the build folder's
+// Wine prefix; stdout and stderr are captured.
+inline BinaryRun run_under_wine(const std::string& program, const std::string& args) {
+    static int counter = 0;
+    const auto dir = windows_build_dir();
+    const auto base = std::filesystem::temp_directory_path() /
+                      ("netdiag-wine-" + std::to_string(++counter));
+    const auto out = base.string() + ".out";
+    const auto err = base.string() + ".err";
+    const std::string command = "WINEPREFIX='" + (dir / "wineprefix").string() +
+                                "' WINEDEBUG=-all '" + kWine + "' '" + (dir / program).string() +
+                                "' " + args + " >'" + out + "' 2>'" + err + "'";
+    const int status = std::system(command.c_str());
+    BinaryRun run;
+    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.out = slurp(out);
+    run.err = slurp(err);
+    std::filesystem::remove(out);
+    std::filesystem::remove(err);
+    return run;
+}
+
+}  // namespace netdiag::testing
