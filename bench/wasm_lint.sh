@@ -3,17 +3,21 @@
 # (section headers only) and -x (every section's details), in one invocation.
 #
 #   bench/wasm_lint.sh [NETDIAG_BINARY] [MEGABYTES]
-#   NETDIAG_BINARY defaults to build/wasm/src/cli/netdiag; MEGABYTES to 50.
+#   NETDIAG_BINARY defaults to a Release build in build/bench (made if missing); MEGABYTES to 50.
 # Each tool runs 3 times on a warm page cache; the best wall time is reported.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-netdiag=${1:-$root/build/wasm/src/cli/netdiag}
+netdiag=${1:-$root/build/bench/src/cli/netdiag}
 megabytes=${2:-50}
 work=${BENCH_DIR:-$root/build/bench-wasm}
 mkdir -p "$work"
 module="$work/big_${megabytes}mb.wasm"
 
-[[ -x $netdiag ]] || { echo "netdiag binary not found: $netdiag (build it first)" >&2; exit 2; }
+if [[ -z ${1:-} && ! -x $netdiag ]]; then
+    cmake -S "$root" -B "$root/build/bench" -DCMAKE_BUILD_TYPE=Release -DNETDIAG_BUILD_TESTS=OFF >/dev/null
+    cmake --build "$root/build/bench" -j2 --target netdiag >/dev/null
+fi
+[[ -x $netdiag ]] || { echo "netdiag binary not found: $netdiag" >&2; exit 2; }
 command -v wasm-objdump >/dev/null || { echo "wasm-objdump not found (apt-get install wabt)" >&2; exit 2; }
 [[ -f $module ]] || python3 "$root/bench/make_big_wasm.py" "$module" "$megabytes"
 bytes=$(stat -c %s "$module")

@@ -35,14 +35,15 @@ nlohmann::json arg_json(const AbsVal& v) {
 std::string bytes_hex(const AddrBytes& a, std::size_t from, std::size_t n) {
     std::string s;
     for (std::size_t k = from; k < from + n && k < a.bytes.size(); ++k) {
-        char buf[4];
-        if (a.bytes[k] < 0) {
-            std::snprintf(buf, sizeof buf, "??");
-        } else {
-            std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned>(a.bytes[k]));
-        }
+        static constexpr char kHex[] = "0123456789abcdef";
         if (!s.empty()) s += ' ';
-        s += buf;
+        if (a.bytes[k] < 0) {  // a byte the analysis could not know
+            s += "??";
+        } else {
+            const auto byte = static_cast<unsigned>(a.bytes[k]) & 0xffu;
+            s += kHex[byte >> 4];
+            s += kHex[byte & 0xfu];
+        }
     }
     return s;
 }
