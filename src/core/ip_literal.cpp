@@ -6,9 +6,13 @@
 namespace netdiag {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex(char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 }  // namespace
 
@@ -51,7 +55,8 @@ bool is_ipv6_literal(std::string_view text) {
             if (colon == std::string_view::npos && may_end_in_ipv4 && is_ipv4_literal(group)) {
                 return groups + 2;
             }
-            if (group.empty() || group.size() > 4 || !std::all_of(group.begin(), group.end(), is_hex)) {
+            if (group.empty() || group.size() > 4 ||
+                !std::all_of(group.begin(), group.end(), is_hex)) {
                 return -1;
             }
             ++groups;

@@ -41,7 +41,7 @@ TEST_CASE("shared-accept under Wine: the threads-iocp report matches the raw Win
     REQUIRE(raw_run.code == 0);
     const auto raw = json::parse(raw_run.out);
     REQUIRE(raw["first_association"] == 0);  // the first completion port always takes the socket
-    CHECK(raw["accept_posted"] == 997);       // WSA_IO_PENDING: AcceptEx waits for a client
+    CHECK(raw["accept_posted"] == 997);      // WSA_IO_PENDING: AcceptEx waits for a client
 
     const auto run = netdiag::testing::run_under_wine(
         "src/cli/netdiag.exe",
@@ -66,7 +66,8 @@ TEST_CASE("shared-accept under Wine: the threads-iocp report matches the raw Win
     CHECK((*pattern)["result"] == "fails");
     bool finding = false;
     for (const auto& f : probe["findings"]) {
-        finding = finding || (f["id"] == "ND-ACCEPT-001" && f["evidence"]["pattern"] == "threads-iocp");
+        finding =
+            finding || (f["id"] == "ND-ACCEPT-001" && f["evidence"]["pattern"] == "threads-iocp");
     }
     CHECK(finding);
     CHECK((report["summary"]["fail"] == 1));

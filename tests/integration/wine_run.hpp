@@ -22,7 +22,8 @@ inline std::filesystem::path windows_build_dir() {
 
 // Why the Wine tests cannot run here, or empty when they can.
 inline std::string wine_unavailable() {
-    if (windows_build_dir().empty()) return "no Windows build of netdiag.exe (run scripts/test-windows.sh)";
+    if (windows_build_dir().empty())
+        return "no Windows build of netdiag.exe (run scripts/test-windows.sh)";
     if (!std::filesystem::exists(kWine)) return "wine64 is not installed";
     return {};
 }
@@ -32,8 +33,8 @@ inline std::string wine_unavailable() {
 inline BinaryRun run_under_wine(const std::string& program, const std::string& args) {
     static int counter = 0;
     const auto dir = windows_build_dir();
-    const auto base = std::filesystem::temp_directory_path() /
-                      ("netdiag-wine-" + std::to_string(++counter));
+    const auto base =
+        std::filesystem::temp_directory_path() / ("netdiag-wine-" + std::to_string(++counter));
     const auto out = base.string() + ".out";
     const auto err = base.string() + ".err";
     const std::string command = "WINEPREFIX='" + (dir / "wineprefix").string() +

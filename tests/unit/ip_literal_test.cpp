@@ -11,14 +11,14 @@ TEST_CASE("IPv4 literals are dotted quads only", "[ip]") {
     CHECK(is_ipv4_literal("0.0.0.0"));
     CHECK(is_ipv4_literal("255.255.255.255"));
     CHECK_FALSE(is_ipv4_literal("256.1.1.1"));
-    CHECK_FALSE(is_ipv4_literal("6.1.0"));        // a kernel version, not an address
+    CHECK_FALSE(is_ipv4_literal("6.1.0"));  // a kernel version, not an address
     CHECK_FALSE(is_ipv4_literal("6.1.0-18"));
     CHECK_FALSE(is_ipv4_literal("192.0.2.7:7446"));
-    CHECK_FALSE(is_ipv4_literal("192.0.2.07"));   // octal shorthand elsewhere
+    CHECK_FALSE(is_ipv4_literal("192.0.2.07"));  // octal shorthand elsewhere
     CHECK_FALSE(is_ipv4_literal("1.2.3.4.5"));
     CHECK_FALSE(is_ipv4_literal("1..3.4"));
     CHECK_FALSE(is_ipv4_literal(""));
-    CHECK_FALSE(is_ipv4_literal("3232235777"));   // inet_aton accepts this
+    CHECK_FALSE(is_ipv4_literal("3232235777"));  // inet_aton accepts this
 }
 
 TEST_CASE("IPv6 literals follow RFC 4291 text forms", "[ip]") {

@@ -7,9 +7,9 @@
 //   loop A: CreateIoCompletionPort(listener, portA) -> AcceptEx (pending)
 //   loop B: CreateIoCompletionPort(listener, portB) -> fails (a socket has one port)
 //   loop B: closesocket(listener)                   -> A's pending AcceptEx completes with an error
-#include <winsock2.h>
 #include <mswsock.h>
 #include <windows.h>
+#include <winsock2.h>
 #include <ws2tcpip.h>
 
 #include <cstdio>
@@ -29,8 +29,8 @@ DWORD associate(SOCKET s, HANDLE& port) {
 int main() {
     WSADATA data;
     if (::WSAStartup(MAKEWORD(2, 2), &data) != 0) return 3;
-    const SOCKET listener = ::WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, nullptr, 0,
-                                         WSA_FLAG_OVERLAPPED);
+    const SOCKET listener =
+        ::WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, nullptr, 0, WSA_FLAG_OVERLAPPED);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -44,8 +44,8 @@ int main() {
     HANDLE port_a = nullptr;
     const DWORD first = associate(listener, port_a);
 
-    const SOCKET accepted = ::WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, nullptr, 0,
-                                         WSA_FLAG_OVERLAPPED);
+    const SOCKET accepted =
+        ::WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, nullptr, 0, WSA_FLAG_OVERLAPPED);
     char buffer[2 * (sizeof(sockaddr_in6) + 16)];
     DWORD received = 0;
     OVERLAPPED overlapped{};
