@@ -3,7 +3,8 @@
 #
 #   ./dev.sh run [ARGS...]   install what is missing, build, run `netdiag ARGS` (default: probe --all)
 #   ./dev.sh test            install what is missing, build with -Werror, run the whole test suite
-#                            (the Windows build under Wine, then native)
+#                            (the Windows build under Wine, then native, then native under
+#                            ASan + UBSan)
 #   ./dev.sh setup [test]    only install the Debian packages (build, or build + test)
 #   ./dev.sh build           only configure and build the release binary (build/release)
 set -euo pipefail
@@ -11,11 +12,11 @@ cd "$(dirname "$0")"
 
 # Debian 12 packages netdiag builds with.
 BUILD_PACKAGES=(g++ cmake make git pkg-config libasio-dev libcli11-dev libspdlog-dev libfmt-dev
-                nlohmann-json3-dev catch2 libssl-dev)
+                nlohmann-json3-dev catch2 libssl-dev help2man dpkg-dev)
 # What the tests need besides: schema validation, namespaces, wasm fixtures, a real SPICE
-# server, the Windows cross build and Wine.
+# server, the Windows cross build and Wine, and a headless browser for the HTML report.
 TEST_PACKAGES=(python3 python3-jsonschema iproute2 procps wabt qemu-system-x86 openssl
-               g++-mingw-w64-x86-64-posix wine64)
+               g++-mingw-w64-x86-64-posix wine64 chromium)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -61,6 +62,12 @@ cmd_test() {
   log "native tests"
   ctest --preset ci -j"$(jobs)" --timeout 600
   log "native part took $((SECONDS - start)) s"
+  start=$SECONDS
+  log "the same suite under AddressSanitizer + UndefinedBehaviorSanitizer"
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan -j"$(jobs)"
+  ctest --preset asan --timeout 900
+  log "sanitizer part took $((SECONDS - start)) s"
 }
 
 case "${1:-}" in

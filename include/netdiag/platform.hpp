@@ -51,10 +51,10 @@ struct NetInterface {
     std::string oper_state;  // "up", "down", "dormant", "unknown", …
     unsigned mtu = 0;
     std::vector<InterfaceAddress> addresses;
-    std::string hardware_address;  // aa:bb:cc:dd:ee:ff or empty
-    std::string driver;            // kernel driver (r8152, e1000e, virtio_net) where known
-    std::string bus;               // "usb", "pci", "virtual", "" when unknown
-    std::string usb_power_control;  // "auto" (autosuspend) or "on"; empty unless USB
+    std::string hardware_address;     // aa:bb:cc:dd:ee:ff or empty
+    std::string driver;               // kernel driver (r8152, e1000e, virtio_net) where known
+    std::string bus;                  // "usb", "pci", "virtual", "" when unknown
+    std::string usb_power_control;    // "auto" (autosuspend) or "on"; empty unless USB
     std::optional<unsigned> if_type;  // IANA ifType (Windows IfType); empty where unknown
 };
 

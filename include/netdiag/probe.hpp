@@ -25,7 +25,8 @@ struct ProbeOptions {
     std::string spice_password;
     std::chrono::milliseconds spice_watch{2000};
     // udp-batch
-    std::string udp_peer;    // HOST:PORT of `netdiag peer`: send through a real interface, verify there
+    std::string
+        udp_peer;  // HOST:PORT of `netdiag peer`: send through a real interface, verify there
     std::string udp_target;  // HOST[:PORT]: only check the OS accepts each path (default port 9)
     std::string udp_source;  // the source address to pin (default: the one the route picks)
     std::chrono::milliseconds udp_measure{250};  // throughput window per send path; 0 = skip
@@ -39,9 +40,9 @@ struct ProbeOptions {
     // shared-accept
     unsigned accept_workers = 4;
     unsigned accept_connections = 200;
-    unsigned accept_concurrency = 8;            // client connections in flight at once
-    std::vector<std::string> accept_patterns;   // empty = every pattern this OS runs
-    std::string accept_worker_binary;           // empty = netdiag itself
+    unsigned accept_concurrency = 8;           // client connections in flight at once
+    std::vector<std::string> accept_patterns;  // empty = every pattern this OS runs
+    std::string accept_worker_binary;          // empty = netdiag itself
 };
 
 // What the runner hands a probe. The deadline is the probe's own: a probe that waits on the

@@ -26,9 +26,9 @@ using Clock = std::chrono::steady_clock;
 
 // A way of sharing one port between workers, as this OS offers it.
 struct PatternInfo {
-    std::string id;       // "inherit-epoll", "threads-iocp", "reuseport", …
-    std::string sharing;  // "inherit" (one socket, N processes), "threads", "reuseport"
-    std::string wait;     // "blocking-accept", "epoll", "iocp-acceptex", "poll"
+    std::string id;          // "inherit-epoll", "threads-iocp", "reuseport", …
+    std::string sharing;     // "inherit" (one socket, N processes), "threads", "reuseport"
+    std::string wait;        // "blocking-accept", "epoll", "iocp-acceptex", "poll"
     bool processes = false;  // workers are separate processes (else threads of netdiag)
     std::string summary;     // one line: what the pattern does, who uses it
 };
@@ -90,9 +90,9 @@ struct WorkerResult {
     std::uint64_t spurious_wakeups = 0;  // woken for a connection another worker took
     std::vector<WorkerFailure> failures;
     WorkerEnd end = WorkerEnd::running;
-    int exit_code = 0;        // for exited / exited_early
-    int signal = 0;           // POSIX signal number for crashed / killed
-    std::string end_detail;   // "killed by SIGKILL", "exit code 3", …
+    int exit_code = 0;       // for exited / exited_early
+    int signal = 0;          // POSIX signal number for crashed / killed
+    std::string end_detail;  // "killed by SIGKILL", "exit code 3", …
 };
 
 struct GroupResult {
@@ -181,9 +181,9 @@ void add_failure(std::vector<WorkerFailure>& list, const WorkerFailure& failure)
 // socket, collect the pending AcceptEx. Windows only; elsewhere `available` is false.
 struct RawIocpCheck {
     bool available = false;
-    SysError first_association;   // native 0 when it worked
-    SysError second_association;  // the case: ERROR_INVALID_PARAMETER (87)
-    SysError accept_ex_post;      // WSA_IO_PENDING (997) is the expected "pending"
+    SysError first_association;    // native 0 when it worked
+    SysError second_association;   // the case: ERROR_INVALID_PARAMETER (87)
+    SysError accept_ex_post;       // WSA_IO_PENDING (997) is the expected "pending"
     SysError pending_after_close;  // the case: ERROR_OPERATION_ABORTED (995)
 };
 RawIocpCheck raw_iocp_double_association();

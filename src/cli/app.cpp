@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "core/duration.hpp"
@@ -14,6 +14,8 @@
 #include "netdiag/version.hpp"
 #include "peer_command.hpp"
 #include "probe_options.hpp"
+#include "report_commands.hpp"
+#include "watch_command.hpp"
 #include "worker_command.hpp"
 
 namespace netdiag::cli {
@@ -26,6 +28,11 @@ constexpr const char* kExamples = R"(Examples:
   netdiag probe multicast --group 224.0.0.224 --port 7446
   netdiag probe wasi-af --wasm app.wasm
   netdiag probe spice --spice 127.0.0.1:5930
+  netdiag watch --duration 10m -o watch.json   record link drops over time (Ctrl-C ends it)
+  netdiag probe --all --format html -o r.html  one page with charts to attach to a ticket
+  netdiag probe --all --format junit -o r.xml  CI test report (also: --format sarif)
+  netdiag diff old.json new.json               exit 1 when something got worse
+  netdiag merge reports/*.json                 fleet summary: which hosts have which findings
   netdiag list                                 probes and the findings they can report
   netdiag explain ND-HOST-001                  what a finding means and what to do
 
@@ -78,11 +85,12 @@ int run(const std::vector<std::string>& args, CliIo& io) {
         ->type_name("ID");
     probe->add_flag("--all", probe_options.all, "Run every probe");
     probe->add_option("--format", format, "Report format")
-        ->check(CLI::IsMember({"text", "json"}))
+        ->check(CLI::IsMember(report_format_names()))
         ->capture_default_str();
-    probe->add_option("-o,--output", probe_options.output_path,
-                      "Write the report to FILE (atomically); the text report still goes to "
-                      "stdout unless -q")
+    probe
+        ->add_option("-o,--output", probe_options.output_path,
+                     "Write the report to FILE (atomically); the text report still goes to "
+                     "stdout unless -q")
         ->type_name("FILE");
     probe->add_option("--timeout", timeout, "Deadline for each probe (e.g. 500ms, 5s, 1m)")
         ->capture_default_str()
@@ -112,6 +120,14 @@ int run(const std::vector<std::string>& args, CliIo& io) {
     add_peer_command(app, peer_command);
     WorkerCommand worker_command;
     add_worker_command(app, worker_command);
+    DiffCommand diff_command;
+    add_diff_command(app, diff_command);
+    MergeCommand merge_command;
+    add_merge_command(app, merge_command);
+    RenderCommand render_command;
+    add_render_command(app, render_command);
+    WatchCommand watch_command;
+    add_watch_command(app, watch_command);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {
@@ -120,8 +136,8 @@ int run(const std::vector<std::string>& args, CliIo& io) {
             finish_probe_options(probe_options.probe_options);
             for (const auto& id : probe_options.probe_ids) {
                 if (find_probe(id) == nullptr) {
-                    throw CLI::ValidationError(fmt::format("unknown probe '{}'; known probes: {}",
-                                                           id, known_probe_ids()));
+                    throw CLI::ValidationError(
+                        fmt::format("unknown probe '{}'; known probes: {}", id, known_probe_ids()));
                 }
             }
         }
@@ -142,7 +158,7 @@ int run(const std::vector<std::string>& args, CliIo& io) {
     }
     configure_logging(verbosity, probe_options.quiet);
     if (probe->parsed()) {
-        probe_options.format = format == "json" ? OutputFormat::json : OutputFormat::text;
+        probe_options.format = parse_report_format(format).value_or(OutputFormat::text);
         probe_options.fail_on = parse_severity(fail_on).value_or(Severity::error);
         probe_options.timeout = *parse_duration(timeout);
         return run_probe_command(probe_options, io);
@@ -151,6 +167,13 @@ int run(const std::vector<std::string>& args, CliIo& io) {
     if (explain->parsed()) return run_explain_command(explain_id, io);
     if (peer_command.app->parsed()) return run_peer_command(peer_command, io);
     if (worker_command.app->parsed()) return run_worker_command(worker_command);
+    if (diff_command.app->parsed()) return run_diff_command(diff_command, io);
+    if (merge_command.app->parsed()) return run_merge_command(merge_command, io);
+    if (render_command.app->parsed()) return run_render_command(render_command, io);
+    if (watch_command.app->parsed()) {
+        configure_logging(watch_command.verbosity, watch_command.quiet);
+        return run_watch_command(watch_command, io);
+    }
     io.out << app.help();
     return exit_usage;
 }

@@ -15,6 +15,7 @@
 #include "core/writers.hpp"
 #include "netdiag/platform.hpp"
 #include "netdiag/version.hpp"
+#include "watch/watch_findings.hpp"
 
 namespace netdiag::cli {
 namespace {
@@ -82,9 +83,9 @@ int run_probe_command(const ProbeCommandOptions& options, CliIo& io) {
     if (options.redact) redact(report);
 
     const TextStyle style{io.out_is_terminal && !io.no_color};
-    const auto document = options.format == OutputFormat::json
-                              ? render_json(report)
-                              : render_text(report, TextStyle{false});
+    RenderOptions render_options;
+    render_options.fail_on = options.fail_on;  // JUnit failures follow the exit status
+    const auto document = render_report(report, options.format, render_options);
     if (!options.output_path.empty()) {
         if (const auto error = write_file_atomically(options.output_path, document)) {
             io.err << "netdiag: error: " << *error << "\n";
@@ -92,7 +93,7 @@ int run_probe_command(const ProbeCommandOptions& options, CliIo& io) {
         }
         // The file holds the chosen format; the person at the terminal still reads the text.
         if (!options.quiet) io.out << render_text(report, style);
-    } else if (options.format == OutputFormat::json) {
+    } else if (options.format != OutputFormat::text) {
         io.out << document;
     } else if (!options.quiet) {
         io.out << render_text(report, style);
@@ -109,6 +110,13 @@ int run_list_command(CliIo& io) {
         io.out << fmt::format("{:<14} platforms: {}\n", "", join(info.platforms, ", "));
         io.out << fmt::format("{:<14} findings:  {}\n\n", "", join(info.finding_ids, " "));
     }
+    // watch is a command, not a probe (it runs for minutes), but its findings are listed alike.
+    io.out << fmt::format("{:<14} {}\n", "watch", "Link events over time (netdiag watch)");
+    io.out << fmt::format("{:<14} {}\n", "",
+                          "Link, address and route events as they happen; drops, outages and "
+                          "periodic drops with period and jitter; UDP heartbeat errors");
+    io.out << fmt::format("{:<14} platforms: linux, windows\n", "");
+    io.out << fmt::format("{:<14} findings:  {}\n\n", "", join(watch::watch_finding_ids(), " "));
     return exit_ok;
 }
 
@@ -122,6 +130,8 @@ int run_explain_command(const std::string& id, CliIo& io) {
     for (const auto& info : probe_registry()) {
         known.insert(known.end(), info.finding_ids.begin(), info.finding_ids.end());
     }
+    const auto watch_ids = watch::watch_finding_ids();
+    known.insert(known.end(), watch_ids.begin(), watch_ids.end());
     io.err << fmt::format("netdiag: error: unknown finding id '{}'; known ids: {}\n", id,
                           join(known, " "));
     return exit_usage;

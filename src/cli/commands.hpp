@@ -8,10 +8,12 @@
 #include "cli_io.hpp"
 #include "netdiag/model.hpp"
 #include "netdiag/probe.hpp"
+#include "report/formats.hpp"
 
 namespace netdiag::cli {
 
-enum class OutputFormat { text, json };
+// Every report format; text and json keep their names for existing callers.
+using OutputFormat = ReportFormat;
 
 struct ProbeCommandOptions {
     std::vector<std::string> probe_ids;  // empty or all=true: every probe

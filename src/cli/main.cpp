@@ -12,7 +12,9 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_signal(int) { g_interrupted = true; }
+extern "C" void on_signal(int) {
+    g_interrupted = true;
+}
 
 }  // namespace
 

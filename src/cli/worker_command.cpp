@@ -15,8 +15,8 @@ void add_worker_command(CLI::App& app, WorkerCommand& command) {
 }
 
 int run_worker_command(WorkerCommand& command) {
-    command.args.reply =
-        command.reply == "http" ? platform::accept::Reply::http : platform::accept::Reply::worker_id;
+    command.args.reply = command.reply == "http" ? platform::accept::Reply::http
+                                                 : platform::accept::Reply::worker_id;
     command.args.lifetime = std::chrono::milliseconds(command.lifetime_ms);
     return platform::accept::run_worker_process(command.args);
 }

@@ -7,20 +7,28 @@ namespace netdiag {
 
 std::string_view to_string(Severity severity) {
     switch (severity) {
-        case Severity::info: return "info";
-        case Severity::warning: return "warning";
-        case Severity::error: return "error";
+        case Severity::info:
+            return "info";
+        case Severity::warning:
+            return "warning";
+        case Severity::error:
+            return "error";
     }
     return "error";
 }
 
 std::string_view to_string(ProbeStatus status) {
     switch (status) {
-        case ProbeStatus::pass: return "pass";
-        case ProbeStatus::warn: return "warn";
-        case ProbeStatus::fail: return "fail";
-        case ProbeStatus::skip: return "skip";
-        case ProbeStatus::error: return "error";
+        case ProbeStatus::pass:
+            return "pass";
+        case ProbeStatus::warn:
+            return "warn";
+        case ProbeStatus::fail:
+            return "fail";
+        case ProbeStatus::skip:
+            return "skip";
+        case ProbeStatus::error:
+            return "error";
     }
     return "error";
 }
@@ -77,17 +85,33 @@ SummaryCounts Report::summary() const {
     for (const auto& p : probes) {
         ++counts.probes;
         switch (p.status) {
-            case ProbeStatus::pass: ++counts.pass; break;
-            case ProbeStatus::warn: ++counts.warn; break;
-            case ProbeStatus::fail: ++counts.fail; break;
-            case ProbeStatus::skip: ++counts.skip; break;
-            case ProbeStatus::error: ++counts.error; break;
+            case ProbeStatus::pass:
+                ++counts.pass;
+                break;
+            case ProbeStatus::warn:
+                ++counts.warn;
+                break;
+            case ProbeStatus::fail:
+                ++counts.fail;
+                break;
+            case ProbeStatus::skip:
+                ++counts.skip;
+                break;
+            case ProbeStatus::error:
+                ++counts.error;
+                break;
         }
         for (const auto& f : p.findings) {
             switch (f.severity) {
-                case Severity::info: ++counts.findings_info; break;
-                case Severity::warning: ++counts.findings_warning; break;
-                case Severity::error: ++counts.findings_error; break;
+                case Severity::info:
+                    ++counts.findings_info;
+                    break;
+                case Severity::warning:
+                    ++counts.findings_warning;
+                    break;
+                case Severity::error:
+                    ++counts.findings_error;
+                    break;
             }
         }
     }
@@ -107,21 +131,26 @@ std::optional<Severity> Report::worst_severity() const {
 }
 
 nlohmann::json to_json(const Finding& f) {
-    return {{"id", f.id},         {"severity", to_string(f.severity)},
-            {"probe", f.probe},   {"title", f.title},
-            {"detail", f.detail}, {"evidence", f.evidence.is_object() ? f.evidence : nlohmann::json::object()},
-            {"remedy", f.remedy}, {"docs", f.docs.empty() ? finding_docs_path(f.id) : f.docs}};
+    return {{"id", f.id},
+            {"severity", to_string(f.severity)},
+            {"probe", f.probe},
+            {"title", f.title},
+            {"detail", f.detail},
+            {"evidence", f.evidence.is_object() ? f.evidence : nlohmann::json::object()},
+            {"remedy", f.remedy},
+            {"docs", f.docs.empty() ? finding_docs_path(f.id) : f.docs}};
 }
 
 nlohmann::json to_json(const ProbeResult& r) {
     auto findings = nlohmann::json::array();
     for (const auto& f : r.findings) findings.push_back(to_json(f));
-    return {{"id", r.probe},
-            {"status", to_string(r.status)},
-            {"reason", r.reason},
-            {"duration_ms", r.duration.count()},
-            {"findings", std::move(findings)},
-            {"measurements", r.measurements.is_object() ? r.measurements : nlohmann::json::object()}};
+    return {
+        {"id", r.probe},
+        {"status", to_string(r.status)},
+        {"reason", r.reason},
+        {"duration_ms", r.duration.count()},
+        {"findings", std::move(findings)},
+        {"measurements", r.measurements.is_object() ? r.measurements : nlohmann::json::object()}};
 }
 
 nlohmann::json to_json(const Report& report) {
@@ -147,9 +176,10 @@ nlohmann::json to_json(const Report& report) {
           {"fail", counts.fail},
           {"skip", counts.skip},
           {"error", counts.error},
-          {"findings", {{"info", counts.findings_info},
-                        {"warning", counts.findings_warning},
-                        {"error", counts.findings_error}}}}},
+          {"findings",
+           {{"info", counts.findings_info},
+            {"warning", counts.findings_warning},
+            {"error", counts.findings_error}}}}},
     };
 }
 

@@ -107,8 +107,8 @@ std::string Redactor::redact_text(const std::string& text) {
         // Part of a longer word (e.g. "host-1" or "eth0"): leave it.
         const bool inside_word =
             (i > 0 && std::isalnum(static_cast<unsigned char>(out[i - 1]))) ||
-            (end < out.size() && (std::isalpha(static_cast<unsigned char>(out[end])) ||
-                                  out[end] == '_'));
+            (end < out.size() &&
+             (std::isalpha(static_cast<unsigned char>(out[end])) || out[end] == '_'));
         const auto token = out.substr(i, end - i);
         result += inside_word ? token : redact_token(token);
         i = end;

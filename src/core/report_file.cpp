@@ -12,7 +12,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string os_error(int code) { return fmt::format("{} (errno {})", std::strerror(code), code); }
+std::string os_error(int code) {
+    return fmt::format("{} (errno {})", std::strerror(code), code);
+}
 
 std::string temp_name(const fs::path& target) {
     std::random_device random;

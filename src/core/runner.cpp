@@ -111,11 +111,11 @@ ProbeResult collect(ProbeRun& run, const RunOptions& options, RunOutcome& outcom
         return run.result;
     }
     outcome.abandoned_threads = true;
-    auto result = interrupted(options)
-                      ? error_result(*run.info, "interrupted before the probe finished")
-                      : error_result(*run.info,
-                                     fmt::format("did not finish within its {} ms deadline",
-                                                 options.timeout.count()));
+    auto result =
+        interrupted(options)
+            ? error_result(*run.info, "interrupted before the probe finished")
+            : error_result(*run.info, fmt::format("did not finish within its {} ms deadline",
+                                                  options.timeout.count()));
     result.duration =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - run.started);
     spdlog::debug("probe {}: abandoned: {}", run.info->id, result.reason);

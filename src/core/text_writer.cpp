@@ -15,20 +15,28 @@ struct Palette {
     }
     std::string severity(Severity s) const {
         switch (s) {
-            case Severity::error: return paint("ERROR  ", "1;31");
-            case Severity::warning: return paint("WARNING", "1;33");
-            case Severity::info: return paint("INFO   ", "36");
+            case Severity::error:
+                return paint("ERROR  ", "1;31");
+            case Severity::warning:
+                return paint("WARNING", "1;33");
+            case Severity::info:
+                return paint("INFO   ", "36");
         }
         return {};
     }
     std::string status(ProbeStatus s) const {
         const auto text = fmt::format("{:<5}", to_string(s));
         switch (s) {
-            case ProbeStatus::pass: return paint(text, "32");
-            case ProbeStatus::warn: return paint(text, "33");
-            case ProbeStatus::fail: return paint(text, "1;31");
-            case ProbeStatus::error: return paint(text, "1;35");
-            case ProbeStatus::skip: return paint(text, "2");
+            case ProbeStatus::pass:
+                return paint(text, "32");
+            case ProbeStatus::warn:
+                return paint(text, "33");
+            case ProbeStatus::fail:
+                return paint(text, "1;31");
+            case ProbeStatus::error:
+                return paint(text, "1;35");
+            case ProbeStatus::skip:
+                return paint(text, "2");
         }
         return text;
     }
@@ -90,7 +98,8 @@ void render_measurements(std::string& out, const nlohmann::json& measurements) {
 void render_finding(std::string& out, const Finding& f, const Palette& palette) {
     out += fmt::format("  {} {}  {}\n", palette.severity(f.severity), f.id, f.title);
     if (!f.detail.empty()) out += fmt::format("          {}\n", f.detail);
-    if (!f.evidence.empty()) out += fmt::format("          evidence: {}\n", evidence_line(f.evidence));
+    if (!f.evidence.empty())
+        out += fmt::format("          evidence: {}\n", evidence_line(f.evidence));
     if (!f.remedy.empty()) {
         out += "          what to do:\n";
         int n = 1;
@@ -113,9 +122,9 @@ void render_host(std::string& out, const nlohmann::json& host) {
     if (!facts.value("container", "").empty()) {
         out += fmt::format("  container: {}\n", facts.value("container", ""));
     }
-    nlohmann::json table = {{"columns", {"interface", "state", "flags", "mtu", "bus/driver",
-                                         "addresses"}},
-                            {"rows", nlohmann::json::array()}};
+    nlohmann::json table = {
+        {"columns", {"interface", "state", "flags", "mtu", "bus/driver", "addresses"}},
+        {"rows", nlohmann::json::array()}};
     for (const auto& i : host.value("interfaces", nlohmann::json::array())) {
         std::string flags;
         for (const char* f : {"up", "running", "loopback", "multicast", "point_to_point"}) {
@@ -138,8 +147,7 @@ void render_host(std::string& out, const nlohmann::json& host) {
     const auto routes = host.value("default_routes", nlohmann::json::array());
     if (routes.empty()) out += "  default route: none\n";
     for (const auto& r : routes) {
-        out += fmt::format("  default route ({}): via {} dev {} metric {}\n",
-                           r.value("family", ""),
+        out += fmt::format("  default route ({}): via {} dev {} metric {}\n", r.value("family", ""),
                            r.value("gateway", "").empty() ? "on-link" : r.value("gateway", ""),
                            r.value("interface", ""), r.value("metric", 0));
     }

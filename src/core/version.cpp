@@ -2,7 +2,11 @@
 
 namespace netdiag {
 
-std::string_view version() { return NETDIAG_VERSION; }
-std::string_view git_commit() { return NETDIAG_GIT_COMMIT; }
+std::string_view version() {
+    return NETDIAG_VERSION;
+}
+std::string_view git_commit() {
+    return NETDIAG_GIT_COMMIT;
+}
 
 }  // namespace netdiag

@@ -5,9 +5,12 @@ namespace netdiag::platform {
 
 std::string_view to_string(WslKind kind) {
     switch (kind) {
-        case WslKind::none: return "none";
-        case WslKind::wsl1: return "wsl1";
-        case WslKind::wsl2: return "wsl2";
+        case WslKind::none:
+            return "none";
+        case WslKind::wsl1:
+            return "wsl1";
+        case WslKind::wsl2:
+            return "wsl2";
     }
     return "none";
 }

@@ -14,7 +14,9 @@ using netdiag::testing::run_netdiag;
 namespace {
 
 // Workers are re-executions of the binary under test with the hidden subcommand.
-std::vector<int> leftover_workers() { return processes_with({"accept-worker", "--pattern"}); }
+std::vector<int> leftover_workers() {
+    return processes_with({"accept-worker", "--pattern"});
+}
 
 }  // namespace
 
@@ -48,8 +50,8 @@ TEST_CASE("cli: probe shared-accept prints a per-worker table and serves every c
 TEST_CASE("cli: a short deadline cuts shared-accept short and leaves no worker behind") {
     const auto before = leftover_workers();
     for (const char* timeout : {"400ms", "120ms", "30ms"}) {
-        const auto run = run_netdiag(std::string("probe shared-accept --format json -q --timeout ") +
-                                     timeout);
+        const auto run =
+            run_netdiag(std::string("probe shared-accept --format json -q --timeout ") + timeout);
         INFO(timeout << " " << run.err);
         CHECK(run.code <= 1);
         CHECK(leftover_workers() == before);

@@ -48,6 +48,10 @@ TEST_CASE("shared-accept: a worker killed mid-run is reported and the others ser
             const auto victim = group->worker_pid(1);
             REQUIRE(victim > 0);
             REQUIRE(::kill(static_cast<pid_t>(victim), SIGKILL) == 0);
+            // kill() returns before the worker is gone: until it is, the kernel may still hand
+            // it a connection that then dies with it. Wait for the zombie, as a user would see
+            // the crash before the next requests.
+            testing::wait_until_dead(static_cast<int>(victim), milliseconds(2000));
             const auto t0 = Clock::now();
             const auto second = drive(group->port(), 100);
             const auto result = group->stop(Clock::now() + milliseconds(2000));

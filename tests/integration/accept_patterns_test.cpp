@@ -30,14 +30,16 @@ TEST_CASE("shared-accept: every Linux pattern serves every connection and report
     const auto before = testing::child_pids();
     for (const auto& pattern : pa::patterns()) {
         DYNAMIC_SECTION(pattern.id) {
-            auto started = pa::start_group(options_for(pattern.id, 4), Clock::now() + milliseconds(2000));
+            auto started =
+                pa::start_group(options_for(pattern.id, 4), Clock::now() + milliseconds(2000));
             REQUIRE(started.group);
             auto& group = *started.group;
             REQUIRE(group.wait_ready(Clock::now() + milliseconds(3000)));
             shared_accept::DriveOptions drive;
             drive.port = group.port();
             drive.connections = 200;
-            const auto driven = shared_accept::drive_connections(drive, Clock::now() + milliseconds(5000));
+            const auto driven =
+                shared_accept::drive_connections(drive, Clock::now() + milliseconds(5000));
             const auto result = group.stop(Clock::now() + milliseconds(2000));
 
             shared_accept::PatternRun run;

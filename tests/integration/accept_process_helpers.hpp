@@ -1,13 +1,16 @@
-// Helpers for the shared-accept integration tests: child processes of this test and
-// accept-worker processes anywhere on the host, read from /proc.
+// Helpers for the shared-accept integration tests: child processes of this test, and
+// accept-worker processes it left behind, read from /proc.
 #pragma once
 
+#include <sys/prctl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace netdiag::testing {
@@ -32,19 +35,36 @@ inline std::vector<int> child_pids() {
     return pids;
 }
 
-// Processes anywhere whose command line contains every one of `words`.
+// Processes this test started, directly or not, whose command line contains every one of
+// `words`. The test process becomes a child subreaper, so a worker orphaned by a netdiag run
+// that has ended is re-parented to it and counted here; processes of other tests running at
+// the same time (ctest -j) are not.
 inline std::vector<int> processes_with(const std::vector<std::string>& words) {
+    static const bool subreaper = ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
+    (void)subreaper;
     std::vector<int> pids;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-        const auto name = entry.path().filename().string();
-        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    for (const int pid : child_pids()) {
+        const auto path = std::filesystem::path("/proc") / std::to_string(pid) / "cmdline";
+        std::ifstream in(path, std::ios::binary);
         std::string cmdline((std::istreambuf_iterator<char>(in)), {});
         bool all = !cmdline.empty();
         for (const auto& w : words) all = all && cmdline.find(w) != std::string::npos;
-        if (all) pids.push_back(std::stoi(name));
+        if (all) pids.push_back(pid);
     }
     return pids;
+}
+
+// Waits until `pid` is a zombie or gone (it has stopped running), or `limit` passes.
+inline void wait_until_dead(int pid, std::chrono::milliseconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        std::ifstream stat(std::filesystem::path("/proc") / std::to_string(pid) / "stat");
+        std::string line;
+        if (!std::getline(stat, line)) return;
+        const auto close = line.rfind(')');
+        if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z') return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
 }
 
 }  // namespace netdiag::testing

@@ -117,9 +117,10 @@ TEST_CASE("multicast: WSL fixture trees give the WSL findings", "[multicast][wsl
     }
 }
 
-TEST_CASE("multicast: a group that is not multicast is refused", "[multicast]") {
+TEST_CASE("multicast: a group that is not multicast is a usage error", "[multicast]") {
     const auto run = run_multicast_probe("--group 10.1.2.3 --zenoh-window 0s");
-    REQUIRE(run.parsed);
-    CHECK(run.probe["status"] == "error");
-    CHECK_THAT(run.probe["reason"].get<std::string>(), Catch::Contains("not a multicast address"));
+    CHECK_FALSE(run.parsed);
+    CHECK(run.binary.code == 2);
+    CHECK_THAT(run.binary.err,
+               Catch::Contains("--group") && Catch::Contains("not a multicast group"));
 }

@@ -57,11 +57,11 @@ Resources measure() {
     return {count_entries("/proc/self/fd"), count_entries("/proc/self/task"), count_children()};
 }
 
-// Threads end a moment after they are joined or detached; give the count that moment.
-Resources measure_settled(const Resources& before) {
+// Threads and children end a moment after they are joined, detached or reaped: wait until the
+// counts stop exceeding `limit` (or a second passes) before reading them.
+Resources measure_settled(const Resources& limit) {
     auto now = measure();
-    for (int i = 0; i < 50 && (now.threads > before.threads || now.children > before.children);
-         ++i) {
+    for (int i = 0; i < 50 && (now.threads > limit.threads || now.children > limit.children); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         now = measure();
     }
@@ -93,7 +93,9 @@ TEST_CASE("no probe leaves a descriptor, thread or child process behind", "[reso
     }
     for (const auto& info : netdiag::probe_registry()) {
         INFO("probe " << info.id);
-        const auto before = measure();
+        // The previous probe's threads may still be finishing: start from a settled process
+        // (this test runs alone, so that is one thread and no children).
+        const auto before = measure_settled({0, 1, 0});
         const auto outcome = netdiag::run_probes({&info}, host, options);
         REQUIRE(outcome.results.size() == 1);
         CHECK_FALSE(outcome.abandoned_threads);

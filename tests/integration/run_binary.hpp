@@ -28,12 +28,12 @@ inline std::string slurp(const std::filesystem::path& path) {
 // `env` is a prefix such as "NO_COLOR=1 " (POSIX shell syntax); args are passed as written.
 inline BinaryRun run_netdiag(const std::string& args, const std::string& env = "") {
     static int counter = 0;
-    const auto base = std::filesystem::temp_directory_path() /
-                      ("netdiag-it-" + std::to_string(++counter));
+    const auto base =
+        std::filesystem::temp_directory_path() / ("netdiag-it-" + std::to_string(++counter));
     const auto out = base.string() + ".out";
     const auto err = base.string() + ".err";
-    const auto command = env + "\"" NETDIAG_BINARY "\" " + args + " >\"" + out + "\" 2>\"" +
-                         err + "\"";
+    const auto command =
+        env + "\"" NETDIAG_BINARY "\" " + args + " >\"" + out + "\" 2>\"" + err + "\"";
     const int status = std::system(command.c_str());
     BinaryRun run;
     run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

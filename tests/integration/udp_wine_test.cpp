@@ -29,8 +29,9 @@ TEST_CASE("udp-batch under Wine: USO socket option refused, USO cmsg accepted bu
         return;
     }
     const auto run = netdiag::testing::run_under_wine(
-        "src/cli/netdiag.exe", "probe udp-batch --format json --udp-measure-ms 50 --udp-size 1000 "
-                               "--udp-batch 4");
+        "src/cli/netdiag.exe",
+        "probe udp-batch --format json --udp-measure-ms 50 --udp-size 1000 "
+        "--udp-batch 4");
     INFO(run.err);
     const auto& out = run.out;
     REQUIRE_FALSE(out.empty());  // Wine is here: a missing report is a failure, not a skip

@@ -33,7 +33,7 @@ def validate(report_path, schema_path):
 def run_binary(netdiag, schema, extra):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "report.json")
-        proc = subprocess.run([netdiag, "probe", "--all", "--format", "json", "-q", "-o", out] + extra,
+        proc = subprocess.run([netdiag, "probe", "--all", "--multicast-interface", "lo", "--format", "json", "-q", "-o", out] + extra,
                               capture_output=True, text=True, timeout=120)
         if proc.returncode not in (0, 1):
             print(f"netdiag exited {proc.returncode}: {proc.stderr}")
@@ -54,13 +54,31 @@ def run_binary(netdiag, schema, extra):
         return ok
 
 
+def run_watch(netdiag, schema):
+    """A short `netdiag watch` report (probe shape plus a timeline) must validate too."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "watch.json")
+        proc = subprocess.run([netdiag, "watch", "--duration", "1s", "--format", "json", "-q",
+                               "-o", out], capture_output=True, text=True, timeout=30)
+        if proc.returncode not in (0, 1):
+            print(f"netdiag watch exited {proc.returncode}: {proc.stderr}")
+            return False
+        report, ok = validate(out, schema)
+        if [p["id"] for p in report["probes"]] != ["watch"] or "timeline" not in report:
+            print("watch report lacks its watch result or timeline")
+            return False
+        print(f"valid report (watch): {len(report['timeline'])} timeline entries")
+        return ok
+
+
 def main():
     if sys.argv[1] == "--file":
         _, ok = validate(sys.argv[2], sys.argv[3])
         print("valid" if ok else "INVALID")
         return 0 if ok else 1
     netdiag, schema = sys.argv[1], sys.argv[2]
-    ok = run_binary(netdiag, schema, []) and run_binary(netdiag, schema, ["--redact"])
+    ok = (run_binary(netdiag, schema, []) and run_binary(netdiag, schema, ["--redact"])
+          and run_watch(netdiag, schema))
     return 0 if ok else 1
 
 

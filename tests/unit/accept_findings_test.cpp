@@ -95,7 +95,8 @@ TEST_CASE("shared-accept findings: the IOCP case names 87 and 995 and what frame
     CHECK(f.evidence["failures"].size() == 2);
     CHECK(f.detail.find("Worker 1 closed the listening socket.") != std::string::npos);
     bool mentions_one_worker = false;
-    for (const auto& r : f.remedy) mentions_one_worker |= r.find("--workers 1") != std::string::npos;
+    for (const auto& r : f.remedy)
+        mentions_one_worker |= r.find("--workers 1") != std::string::npos;
     CHECK(mentions_one_worker);
     CHECK(verdict(run, analyse(run)) == "fails");
 }
@@ -111,8 +112,7 @@ TEST_CASE("shared-accept findings: crash, starvation, descriptors, unavailable, 
     input.runs.push_back(crashed);
     input.runs.push_back(make_run({190, 8, 2, 0}, 0, "reuseport"));
     auto emfile = make_run({100, 100});
-    emfile.group.workers[0].failures.push_back(
-        {"accept", platform::describe_native_error(24), 12});
+    emfile.group.workers[0].failures.push_back({"accept", platform::describe_native_error(24), 12});
     input.runs.push_back(emfile);
     input.runs.push_back(make_run({100, 90}, 10));
     input.unavailable.push_back({"reuseport", "no SO_REUSEPORT here"});

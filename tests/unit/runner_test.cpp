@@ -122,7 +122,8 @@ TEST_CASE("an interrupt stops the run promptly and marks it") {
         while (!context.cancelled()) std::this_thread::sleep_for(2ms);
         return ProbeResult{};
     });
-    const auto later = probe("later", [](ProbeContext&) { return ProbeResult{}; }, true);
+    const auto later = probe(
+        "later", [](ProbeContext&) { return ProbeResult{}; }, true);
     RunOptions options;
     options.timeout = 10s;
     options.interrupt = &interrupt;

@@ -15,7 +15,9 @@ using netdiag::udp_batch::make_batch;
 
 namespace {
 
-bool under_wine() { return platform::read_host_snapshot().facts.container == "wine"; }
+bool under_wine() {
+    return platform::read_host_snapshot().facts.container == "wine";
+}
 
 bool on_linux() {
     return platform::current_platform() == "linux";

@@ -19,7 +19,9 @@ namespace {
 
 using posix::WorkerSink;
 
-std::string reply_name(Reply reply) { return reply == Reply::http ? "http" : "id"; }
+std::string reply_name(Reply reply) {
+    return reply == Reply::http ? "http" : "id";
+}
 
 // ---------------------------------------------------------------- process workers
 
@@ -51,18 +53,23 @@ public:
                 w.eof = true;
                 continue;
             }
-            std::vector<std::string> args{"accept-worker", "--pattern", pattern.id,
-                                          "--id", std::to_string(w.result.id), "--reply",
-                                          reply_name(options.reply), "--lifetime-ms",
+            std::vector<std::string> args{"accept-worker",
+                                          "--pattern",
+                                          pattern.id,
+                                          "--id",
+                                          std::to_string(w.result.id),
+                                          "--reply",
+                                          reply_name(options.reply),
+                                          "--lifetime-ms",
                                           std::to_string(options.worker_lifetime.count())};
             if (pattern.sharing == "reuseport") {
-                args.insert(args.end(), {"--address", options.address, "--port",
-                                         std::to_string(result_.port)});
+                args.insert(args.end(),
+                            {"--address", options.address, "--port", std::to_string(result_.port)});
             } else {
                 args.insert(args.end(), {"--listen-fd", "3"});
             }
-            auto spawned = posix::spawn_process(
-                executable, args, pattern.sharing == "reuseport" ? -1 : listen_fd_);
+            auto spawned = posix::spawn_process(executable, args,
+                                                pattern.sharing == "reuseport" ? -1 : listen_fd_);
             const std::lock_guard lock(mutex_);
             if (spawned.pid < 0) {
                 w.result.end = WorkerEnd::never_started;
@@ -285,8 +292,7 @@ public:
         const auto end = Clock::now() + options.worker_lifetime;
         for (auto& slot : slots_) {
             slot.thread = std::thread([this, &slot, reply = options.reply, end] {
-                posix::run_epoll_loop(listen_fd_, stop_fd_, slot.result.id, reply, end,
-                                      *slot.sink);
+                posix::run_epoll_loop(listen_fd_, stop_fd_, slot.result.id, reply, end, *slot.sink);
             });
         }
     }
@@ -302,7 +308,8 @@ public:
             {
                 const std::lock_guard lock(mutex_);
                 bool all = true;
-                for (const auto& s : slots_) all = all && (s.result.ready || !s.result.failures.empty());
+                for (const auto& s : slots_)
+                    all = all && (s.result.ready || !s.result.failures.empty());
                 if (all) break;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -366,8 +373,8 @@ StartOutcome start_group(const GroupOptions& options, Clock::time_point deadline
     const bool reuse_port = pattern->sharing == "reuseport";
     // For reuseport the parent only reserves the port (bound, not listening: it takes no
     // connections) so every worker binds the same one.
-    const int fd = posix::open_listener(options.address, options.port, options.backlog,
-                                        reuse_port, !reuse_port, outcome.failure.setup_failures);
+    const int fd = posix::open_listener(options.address, options.port, options.backlog, reuse_port,
+                                        !reuse_port, outcome.failure.setup_failures);
     if (fd < 0) return outcome;
     if (!pattern->processes) {
         outcome.group = std::make_unique<ThreadGroup>(options, *pattern, fd);

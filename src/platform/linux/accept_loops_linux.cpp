@@ -19,8 +19,8 @@ namespace {
 // Accept errors that concern one connection only; the worker goes on.
 bool transient(int code) {
     return code == ECONNABORTED || code == EPROTO || code == EPERM || code == ENETDOWN ||
-           code == ENOPROTOOPT || code == EHOSTDOWN || code == ENONET ||
-           code == EHOSTUNREACH || code == EOPNOTSUPP || code == ENETUNREACH;
+           code == ENOPROTOOPT || code == EHOSTDOWN || code == ENONET || code == EHOSTUNREACH ||
+           code == EOPNOTSUPP || code == ENETUNREACH;
 }
 
 // Out of descriptors or memory: back off a little instead of spinning on the same error.

@@ -24,7 +24,9 @@ std::vector<PatternInfo> patterns() {
     };
 }
 
-std::vector<UnavailablePattern> unavailable_patterns() { return {}; }
+std::vector<UnavailablePattern> unavailable_patterns() {
+    return {};
+}
 
 std::optional<PatternInfo> find_pattern(std::string_view id) {
     for (auto& p : patterns()) {
@@ -47,6 +49,8 @@ std::optional<std::uint64_t> open_files_limit() {
     return static_cast<std::uint64_t>(limit.rlim_cur);
 }
 
-RawIocpCheck raw_iocp_double_association() { return {}; }
+RawIocpCheck raw_iocp_double_association() {
+    return {};
+}
 
 }  // namespace netdiag::platform::accept

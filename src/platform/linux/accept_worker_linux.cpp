@@ -124,10 +124,9 @@ int run_worker_process(const WorkerArgs& args) {
         socklen_t length = sizeof listening;
         if (::getsockopt(listen_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 ||
             listening == 0) {
-            sink.failure("getsockopt(SO_ACCEPTCONN) on inherited descriptor " +
-                             std::to_string(listen_fd),
-                         listening == 0 && errno == 0 ? describe_native_error(EINVAL)
-                                                      : last_socket_error());
+            sink.failure(
+                "getsockopt(SO_ACCEPTCONN) on inherited descriptor " + std::to_string(listen_fd),
+                listening == 0 && errno == 0 ? describe_native_error(EINVAL) : last_socket_error());
             sink.finish();
             return 3;
         }
@@ -138,8 +137,9 @@ int run_worker_process(const WorkerArgs& args) {
     } else {
         // A thread blocks in accept(); this one waits for the parent. The accept thread is
         // left blocked: the process ends under it.
-        std::thread([&] { posix::run_blocking_accept_loop(listen_fd, args.id, args.reply, sink); })
-            .detach();
+        std::thread([&] {
+            posix::run_blocking_accept_loop(listen_fd, args.id, args.reply, sink);
+        }).detach();
         wait_for_stop(end);
     }
     sink.finish();

@@ -1,10 +1,10 @@
 // Host snapshot on Linux: files through SysfsReader, addresses from getifaddrs(), the
 // architecture from uname().
+#include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/utsname.h>
-#include <arpa/inet.h>
 
 #include <cstdlib>
 #include <memory>
@@ -60,7 +60,9 @@ void add_addresses(std::vector<NetInterface>& interfaces, std::vector<std::strin
 
 }  // namespace
 
-std::string_view current_platform() { return "linux"; }
+std::string_view current_platform() {
+    return "linux";
+}
 
 HostSnapshot read_host_snapshot() {
     // NETDIAG_SYSROOT points the reader at a fixture tree (tests, and reproducing a user's

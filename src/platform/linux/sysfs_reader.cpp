@@ -6,8 +6,8 @@
 #include <map>
 #include <sstream>
 
-#include <asio/ip/address_v6.hpp>
 #include <fmt/format.h>
+#include <asio/ip/address_v6.hpp>
 
 namespace netdiag::platform::linux_fs {
 namespace fs = std::filesystem;
@@ -133,8 +133,8 @@ HostFacts SysfsReader::host_facts() const {
     if (facts.wsl == WslKind::wsl2) {
         // Mirrored networking shows the Windows host's adapters and adds "loopback0"; NAT
         // networking gives one virtual eth0 behind the Windows host.
-        facts.wsl_networking = fs::exists(under_root("/sys/class/net/loopback0")) ? "mirrored"
-                                                                                   : "nat";
+        facts.wsl_networking =
+            fs::exists(under_root("/sys/class/net/loopback0")) ? "mirrored" : "nat";
     }
 
     if (fs::exists(under_root("/.dockerenv"))) {
@@ -248,8 +248,7 @@ std::vector<Route> parse_ipv6_default_routes(const std::string& text) {
     std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);) {
         std::istringstream cols(line);
-        std::string dest, dest_prefix, src, src_prefix, next_hop, metric, refcnt, use, flags,
-            iface;
+        std::string dest, dest_prefix, src, src_prefix, next_hop, metric, refcnt, use, flags, iface;
         if (!(cols >> dest >> dest_prefix >> src >> src_prefix >> next_hop >> metric >> refcnt >>
               use >> flags >> iface)) {
             continue;

@@ -60,7 +60,7 @@ std::string describe_status(int status);
 // The worker loops (Linux: epoll). Each returns when the sink's worker is done: stop_fd
 // readable (or at end of file), the lifetime over, or a fatal failure.
 void run_blocking_accept_loop(int listen_fd, unsigned id, Reply reply, WorkerSink& sink);
-void run_epoll_loop(int listen_fd, int stop_fd, unsigned id, Reply reply,
-                    Clock::time_point end, WorkerSink& sink);
+void run_epoll_loop(int listen_fd, int stop_fd, unsigned id, Reply reply, Clock::time_point end,
+                    WorkerSink& sink);
 
 }  // namespace netdiag::platform::accept::posix

@@ -14,7 +14,9 @@
 namespace netdiag::platform::accept::posix {
 namespace {
 
-WorkerFailure failed(std::string step) { return {std::move(step), last_socket_error(), 1}; }
+WorkerFailure failed(std::string step) {
+    return {std::move(step), last_socket_error(), 1};
+}
 
 // Reads the request head (up to the blank line, 8 KiB or 1 s of silence): enough for a load
 // generator's GET. Returns false when the peer went away first.

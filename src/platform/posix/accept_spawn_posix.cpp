@@ -56,8 +56,7 @@ SpawnedProcess spawn_process(const std::filesystem::path& executable,
     argv.push_back(nullptr);
 
     pid_t pid = -1;
-    const int rc =
-        ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
+    const int rc = ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (passed != inherited_fd) ::close(passed);
     ::close(to_child[0]);
@@ -101,8 +100,9 @@ std::string describe_status(int status) {
     if (WIFSIGNALED(status)) {
         const int sig = WTERMSIG(status);
         const char* abbrev = ::sigabbrev_np(sig);
-        return "killed by " + std::string(abbrev != nullptr ? "SIG" + std::string(abbrev) : "signal") +
-               " (" + std::to_string(sig) + ")";
+        return "killed by " +
+               std::string(abbrev != nullptr ? "SIG" + std::string(abbrev) : "signal") + " (" +
+               std::to_string(sig) + ")";
     }
     return "wait status " + std::to_string(status);
 }

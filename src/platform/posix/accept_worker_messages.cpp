@@ -12,9 +12,12 @@ namespace {
 
 std::string_view type_name(WorkerMessage::Type type) {
     switch (type) {
-        case WorkerMessage::Type::ready: return "ready";
-        case WorkerMessage::Type::failure: return "failure";
-        case WorkerMessage::Type::summary: return "summary";
+        case WorkerMessage::Type::ready:
+            return "ready";
+        case WorkerMessage::Type::failure:
+            return "failure";
+        case WorkerMessage::Type::summary:
+            return "summary";
     }
     return "ready";
 }
@@ -23,12 +26,18 @@ std::string_view type_name(WorkerMessage::Type type) {
 
 std::string_view to_string(WorkerEnd end) {
     switch (end) {
-        case WorkerEnd::running: return "running";
-        case WorkerEnd::exited: return "exited";
-        case WorkerEnd::exited_early: return "exited-early";
-        case WorkerEnd::crashed: return "crashed";
-        case WorkerEnd::killed: return "killed";
-        case WorkerEnd::never_started: return "never-started";
+        case WorkerEnd::running:
+            return "running";
+        case WorkerEnd::exited:
+            return "exited";
+        case WorkerEnd::exited_early:
+            return "exited-early";
+        case WorkerEnd::crashed:
+            return "crashed";
+        case WorkerEnd::killed:
+            return "killed";
+        case WorkerEnd::never_started:
+            return "never-started";
     }
     return "running";
 }
@@ -36,7 +45,9 @@ std::string_view to_string(WorkerEnd end) {
 std::string encode_worker_message(const WorkerMessage& message) {
     nlohmann::json j{{"type", type_name(message.type)}, {"worker", message.worker}};
     switch (message.type) {
-        case WorkerMessage::Type::ready: j["pid"] = message.pid; break;
+        case WorkerMessage::Type::ready:
+            j["pid"] = message.pid;
+            break;
         case WorkerMessage::Type::failure:
             j["step"] = message.failure.step;
             j["native"] = message.failure.error.native;
@@ -55,8 +66,8 @@ std::string encode_worker_message(const WorkerMessage& message) {
 
 std::optional<WorkerMessage> decode_worker_message(std::string_view line) {
     const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_object() || !j.contains("type") || !j["type"].is_string() ||
-        !j.contains("worker") || !j["worker"].is_number_unsigned()) {
+    if (!j.is_object() || !j.contains("type") || !j["type"].is_string() || !j.contains("worker") ||
+        !j["worker"].is_number_unsigned()) {
         return std::nullopt;
     }
     WorkerMessage message;
@@ -91,7 +102,9 @@ std::optional<WorkerMessage> decode_worker_message(std::string_view line) {
 
 void apply_worker_message(WorkerResult& result, const WorkerMessage& message) {
     switch (message.type) {
-        case WorkerMessage::Type::ready: result.ready = true; break;
+        case WorkerMessage::Type::ready:
+            result.ready = true;
+            break;
         case WorkerMessage::Type::failure: {
             for (auto& known : result.failures) {
                 if (known.step == message.failure.step &&

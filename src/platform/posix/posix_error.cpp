@@ -12,21 +12,25 @@ namespace {
 const char* errno_name(int code) {
     switch (code) {
 #define ND_ERRNO(name) \
-    case name: return #name;
-        ND_ERRNO(EPERM) ND_ERRNO(ENOENT) ND_ERRNO(ESRCH) ND_ERRNO(EINTR) ND_ERRNO(EIO)
-        ND_ERRNO(ENXIO) ND_ERRNO(E2BIG) ND_ERRNO(EBADF) ND_ERRNO(ECHILD) ND_ERRNO(EAGAIN)
-        ND_ERRNO(ENOMEM) ND_ERRNO(EACCES) ND_ERRNO(EFAULT) ND_ERRNO(EBUSY) ND_ERRNO(EEXIST)
-        ND_ERRNO(ENODEV) ND_ERRNO(ENOTDIR) ND_ERRNO(EISDIR) ND_ERRNO(EINVAL) ND_ERRNO(ENFILE)
-        ND_ERRNO(EMFILE) ND_ERRNO(ENOSPC) ND_ERRNO(EROFS) ND_ERRNO(EPIPE) ND_ERRNO(ERANGE)
-        ND_ERRNO(ENOSYS) ND_ERRNO(ENOTSOCK) ND_ERRNO(EDESTADDRREQ) ND_ERRNO(EMSGSIZE)
-        ND_ERRNO(EPROTOTYPE) ND_ERRNO(ENOPROTOOPT) ND_ERRNO(EPROTONOSUPPORT)
-        ND_ERRNO(EOPNOTSUPP) ND_ERRNO(EAFNOSUPPORT) ND_ERRNO(EADDRINUSE)
-        ND_ERRNO(EADDRNOTAVAIL) ND_ERRNO(ENETDOWN) ND_ERRNO(ENETUNREACH) ND_ERRNO(ENETRESET)
-        ND_ERRNO(ECONNABORTED) ND_ERRNO(ECONNRESET) ND_ERRNO(ENOBUFS) ND_ERRNO(EISCONN)
-        ND_ERRNO(ENOTCONN) ND_ERRNO(ETIMEDOUT) ND_ERRNO(ECONNREFUSED) ND_ERRNO(EHOSTDOWN)
-        ND_ERRNO(EHOSTUNREACH) ND_ERRNO(EALREADY) ND_ERRNO(EINPROGRESS)
+    case name:         \
+        return #name;
+        ND_ERRNO(EPERM)
+        ND_ERRNO(ENOENT) ND_ERRNO(ESRCH) ND_ERRNO(EINTR) ND_ERRNO(EIO) ND_ERRNO(ENXIO) ND_ERRNO(
+            E2BIG) ND_ERRNO(EBADF) ND_ERRNO(ECHILD) ND_ERRNO(EAGAIN) ND_ERRNO(ENOMEM)
+            ND_ERRNO(EACCES) ND_ERRNO(EFAULT) ND_ERRNO(EBUSY) ND_ERRNO(EEXIST) ND_ERRNO(ENODEV)
+                ND_ERRNO(ENOTDIR) ND_ERRNO(EISDIR) ND_ERRNO(EINVAL) ND_ERRNO(ENFILE) ND_ERRNO(
+                    EMFILE) ND_ERRNO(ENOSPC) ND_ERRNO(EROFS) ND_ERRNO(EPIPE) ND_ERRNO(ERANGE)
+                    ND_ERRNO(ENOSYS) ND_ERRNO(ENOTSOCK) ND_ERRNO(EDESTADDRREQ) ND_ERRNO(EMSGSIZE)
+                        ND_ERRNO(EPROTOTYPE) ND_ERRNO(ENOPROTOOPT) ND_ERRNO(EPROTONOSUPPORT)
+                            ND_ERRNO(EOPNOTSUPP) ND_ERRNO(EAFNOSUPPORT) ND_ERRNO(EADDRINUSE)
+                                ND_ERRNO(EADDRNOTAVAIL) ND_ERRNO(ENETDOWN) ND_ERRNO(ENETUNREACH)
+                                    ND_ERRNO(ENETRESET) ND_ERRNO(ECONNABORTED) ND_ERRNO(ECONNRESET)
+                                        ND_ERRNO(ENOBUFS) ND_ERRNO(EISCONN) ND_ERRNO(ENOTCONN)
+                                            ND_ERRNO(ETIMEDOUT) ND_ERRNO(ECONNREFUSED)
+                                                ND_ERRNO(EHOSTDOWN) ND_ERRNO(EHOSTUNREACH)
+                                                    ND_ERRNO(EALREADY) ND_ERRNO(EINPROGRESS)
 #undef ND_ERRNO
-        default: return nullptr;
+                                                        default : return nullptr;
     }
 }
 
@@ -42,7 +46,9 @@ SysError describe_native_error(int native) {
     return error;
 }
 
-SysError last_socket_error() { return describe_native_error(errno); }
+SysError last_socket_error() {
+    return describe_native_error(errno);
+}
 
 NetworkLibrary::NetworkLibrary() = default;
 NetworkLibrary::~NetworkLibrary() = default;

@@ -4,6 +4,8 @@
 
 namespace netdiag::platform {
 
-bool is_terminal(int stream) { return ::isatty(stream) == 1; }
+bool is_terminal(int stream) {
+    return ::isatty(stream) == 1;
+}
 
 }  // namespace netdiag::platform

@@ -17,8 +17,8 @@ using windows::WorkerSink;
 
 std::wstring widen(const std::string& text) {
     if (text.empty()) return {};
-    const int n = ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
-                                        nullptr, 0);
+    const int n =
+        ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
     std::wstring wide(static_cast<std::size_t>(n), L'\0');
     ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), wide.data(), n);
     return wide;
@@ -77,10 +77,10 @@ Spawned spawn_worker(const std::filesystem::path& executable, const std::wstring
     startup.lpAttributeList = have_list ? attributes : nullptr;
 
     std::wstring command = L"\"" + executable.wstring() + L"\" " + arguments;
-    const BOOL ok = ::CreateProcessW(
-        executable.wstring().c_str(), command.data(), nullptr, nullptr, TRUE,
-        CREATE_NO_WINDOW | (have_list ? EXTENDED_STARTUPINFO_PRESENT : 0), nullptr, nullptr,
-        &startup.StartupInfo, &spawned.process);
+    const BOOL ok =
+        ::CreateProcessW(executable.wstring().c_str(), command.data(), nullptr, nullptr, TRUE,
+                         CREATE_NO_WINDOW | (have_list ? EXTENDED_STARTUPINFO_PRESENT : 0), nullptr,
+                         nullptr, &startup.StartupInfo, &spawned.process);
     if (!ok) fail("CreateProcessW");
     if (have_list) ::DeleteProcThreadAttributeList(attributes);
     ::CloseHandle(child_in);
@@ -119,8 +119,8 @@ public:
 
     void spawn_all(const GroupOptions& options, const PatternInfo& pattern,
                    Clock::time_point deadline) {
-        const auto executable = options.worker_executable.empty() ? self_executable()
-                                                                  : options.worker_executable;
+        const auto executable =
+            options.worker_executable.empty() ? self_executable() : options.worker_executable;
         for (auto& w : workers_) {
             if (Clock::now() >= deadline) {
                 w.result.end = WorkerEnd::never_started;
@@ -202,8 +202,8 @@ public:
         }
         for (auto& w : workers_) {
             if (w.process == nullptr) continue;
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - Clock::now());
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
             bool killed = false;
             if (::WaitForSingleObject(w.process, static_cast<DWORD>(std::max<long long>(
                                                      0, left.count()))) != WAIT_OBJECT_0) {
@@ -248,7 +248,8 @@ private:
         r.exit_code = static_cast<int>(code);
         char hex[16];
         std::snprintf(hex, sizeof hex, "0x%08lX", static_cast<unsigned long>(code));
-        r.end_detail = "exit code " + std::to_string(code) + (code >= 0xC0000000 ? " (" + std::string(hex) + ")" : "");
+        r.end_detail = "exit code " + std::to_string(code) +
+                       (code >= 0xC0000000 ? " (" + std::string(hex) + ")" : "");
         if (killed_at_deadline) {
             r.end = WorkerEnd::killed;
             r.end_detail += ": did not stop in time, terminated by netdiag";

@@ -8,7 +8,9 @@
 namespace netdiag::platform::accept::windows {
 namespace {
 
-SysError wsa_error() { return describe_native_error(WSAGetLastError()); }
+SysError wsa_error() {
+    return describe_native_error(WSAGetLastError());
+}
 
 // Space AcceptEx needs for the two addresses (each the address size plus 16).
 constexpr DWORD address_space = sizeof(sockaddr_in6) + 16;
@@ -41,7 +43,9 @@ LPFN_ACCEPTEX load_accept_ex(SOCKET listener, WorkerSink& sink) {
 
 }  // namespace
 
-SysError win32_error(unsigned long code) { return describe_native_error(static_cast<int>(code)); }
+SysError win32_error(unsigned long code) {
+    return describe_native_error(static_cast<int>(code));
+}
 
 void serve_connection(SOCKET s, unsigned worker_id, Reply reply, WorkerSink& sink) {
     sink.accepted.fetch_add(1);

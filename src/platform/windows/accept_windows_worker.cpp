@@ -130,7 +130,8 @@ int run_worker_process(const WorkerArgs& args) {
     }).detach();
     const auto end = Clock::now() + args.lifetime;
     std::thread([&stop, end] {
-        while (!stop && Clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        while (!stop && Clock::now() < end)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         stop = true;
     }).detach();
 
@@ -198,7 +199,9 @@ std::filesystem::path self_executable() {
 }
 
 // Windows has no per-process descriptor limit like RLIMIT_NOFILE.
-std::optional<std::uint64_t> open_files_limit() { return std::nullopt; }
+std::optional<std::uint64_t> open_files_limit() {
+    return std::nullopt;
+}
 
 RawIocpCheck raw_iocp_double_association() {
     RawIocpCheck check;

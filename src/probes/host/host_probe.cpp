@@ -51,28 +51,28 @@ void judge_usb(const platform::HostSnapshot& host, const platform::NetInterface&
             "bound to its address",
             i.name, driver);
         f.evidence = usb_evidence(i);
-        f.remedy = {
-            fmt::format("Disable USB autosuspend for the adapter: echo on | sudo tee "
-                        "/sys/class/net/{}/device/../power/control",
-                        i.name),
-            "Make it permanent with a udev rule setting ATTR{power/control}=\"on\" for the "
-            "adapter, or boot with usbcore.autosuspend=-1",
-            "Try another USB port or dock, and update the adapter's driver/firmware",
-            "Test over another link (on-board Ethernet) and run `netdiag watch` to catch "
-            "periodic link drops"};
+        f.remedy = {fmt::format("Disable USB autosuspend for the adapter: echo on | sudo tee "
+                                "/sys/class/net/{}/device/../power/control",
+                                i.name),
+                    "Make it permanent with a udev rule setting ATTR{power/control}=\"on\" for the "
+                    "adapter, or boot with usbcore.autosuspend=-1",
+                    "Try another USB port or dock, and update the adapter's driver/firmware",
+                    "Test over another link (on-board Ethernet) and run `netdiag watch` to catch "
+                    "periodic link drops"};
         out.push_back(std::move(f));
     } else {
-        auto f = make_finding(kUsbDefaultRoute, Severity::info,
-                              fmt::format("Default route goes through USB network adapter {}",
-                                          i.name));
+        auto f =
+            make_finding(kUsbDefaultRoute, Severity::info,
+                         fmt::format("Default route goes through USB network adapter {}", i.name));
         f.detail = fmt::format(
             "{} ({}) is attached over USB (power/control={}); USB adapters and docks are the "
             "usual cause of periodic link drops",
             i.name, driver, i.usb_power_control.empty() ? "unknown" : i.usb_power_control);
         f.evidence = usb_evidence(i);
-        f.remedy = {"If streams or connections break periodically, run `netdiag watch` on this "
-                    "host to record link drops",
-                    "Prefer an on-board or PCI adapter for latency-sensitive traffic"};
+        f.remedy = {
+            "If streams or connections break periodically, run `netdiag watch` on this "
+            "host to record link drops",
+            "Prefer an on-board or PCI adapter for latency-sensitive traffic"};
         out.push_back(std::move(f));
     }
 }
@@ -151,7 +151,9 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Probe> make_host_probe() { return std::make_unique<HostProbe>(); }
+std::unique_ptr<Probe> make_host_probe() {
+    return std::make_unique<HostProbe>();
+}
 
 std::vector<std::string_view> host_probe_finding_ids() {
     return {kUsbAutosuspend, kNoMulticastFlag, kWsl1, kNoDefaultRoute, kUsbDefaultRoute};

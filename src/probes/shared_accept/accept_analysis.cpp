@@ -103,7 +103,9 @@ nlohmann::json failure_json(const platform::accept::WorkerFailure& f) {
     return j;
 }
 
-std::string rounded(double value, int digits) { return fmt::format("{:.{}f}", value, digits); }
+std::string rounded(double value, int digits) {
+    return fmt::format("{:.{}f}", value, digits);
+}
 
 }  // namespace
 
@@ -147,7 +149,9 @@ nlohmann::json to_json(const PatternRun& run, const Spread& spread) {
             {"elapsed_ms", static_cast<double>(run.drive.elapsed.count()) / 1000.0},
             {"connections_per_second", std::round(spread.connections_per_second)},
             {"latency_ms",
-             {{"p50", spread.p50_ms}, {"p90", spread.p90_ms}, {"p99", spread.p99_ms},
+             {{"p50", spread.p50_ms},
+              {"p90", spread.p90_ms},
+              {"p99", spread.p99_ms},
               {"max", spread.max_ms}}},
             {"jain_index", std::round(spread.jain_index * 1000) / 1000},
             {"max_min_ratio", std::round(spread.max_min_ratio * 100) / 100},

@@ -26,11 +26,11 @@ struct PatternRun {
 struct Spread {
     std::vector<std::uint64_t> served;  // per worker id, as the client counted
     std::uint64_t served_total = 0;
-    std::uint64_t failed = 0;      // attempted connections without a worker id
-    std::uint64_t unfinished = 0;  // cut by the deadline
+    std::uint64_t failed = 0;          // attempted connections without a worker id
+    std::uint64_t unfinished = 0;      // cut by the deadline
     std::uint64_t unknown_worker = 0;  // an id outside 0..N-1 (never expected)
     double jain_index = 0;  // (Σx)² / (n·Σx²) over workers: 1 = even, 1/n = one worker took all
-    double max_min_ratio = 0;  // 0 when some worker served none
+    double max_min_ratio = 0;      // 0 when some worker served none
     unsigned starved_workers = 0;  // ready workers that served under a tenth of a fair share
     double connections_per_second = 0;
     double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;  // reply latency of served ones

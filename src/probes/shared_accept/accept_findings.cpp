@@ -32,7 +32,9 @@ bool out_of_descriptors(const WorkerFailure& f) {
 }
 
 // A write to a client that already left says nothing about the pattern.
-bool client_side(const WorkerFailure& f) { return f.step == "send"; }
+bool client_side(const WorkerFailure& f) {
+    return f.step == "send";
+}
 
 bool iocp_failure(const WorkerFailure& f) {
     return f.step.find("CreateIoCompletionPort") != std::string::npos ||
@@ -57,9 +59,9 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
             return;
         }
         pattern_failures.push_back(&f);
-        lines.push_back(worker < 0 ? fmt::format("setup: {}: {}", f.step, f.error.describe())
-                                   : fmt::format("worker {}: {}: {}", worker, f.step,
-                                                 f.error.describe()));
+        lines.push_back(worker < 0
+                            ? fmt::format("setup: {}: {}", f.step, f.error.describe())
+                            : fmt::format("worker {}: {}: {}", worker, f.step, f.error.describe()));
         auto e = f.error.to_evidence();
         e["step"] = f.step;
         e["worker"] = worker;
@@ -81,12 +83,9 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
                       fmt::format("{} ({}); {} of {} connections served. {}", run.pattern.summary,
                                   run.pattern.id, spread.served_total, run.requested_connections,
                                   joined(lines)));
-        f.evidence = {{"pattern", run.pattern.id},
-                      {"step", first.step},
-                      {"errno", first.error.native},
-                      {"errno_name", first.error.native_name},
-                      {"served", spread.served_total},
-                      {"connections", run.requested_connections},
+        f.evidence = {{"pattern", run.pattern.id},     {"step", first.step},
+                      {"errno", first.error.native},   {"errno_name", first.error.native_name},
+                      {"served", spread.served_total}, {"connections", run.requested_connections},
                       {"failures", evidence_failures}};
         for (const auto& note : run.group.notes) f.detail += " " + note;
         const bool iocp = std::any_of(pattern_failures.begin(), pattern_failures.end(),
@@ -121,13 +120,17 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
                                   run.pattern.id, first->error.native_name),
                       fmt::format("worker {}: {}: {} (×{})", worker, first->step,
                                   first->error.describe(), first->count));
-        f.evidence = {{"pattern", run.pattern.id}, {"worker", worker}, {"step", first->step},
-                      {"errno", first->error.native}, {"errno_name", first->error.native_name},
+        f.evidence = {{"pattern", run.pattern.id},
+                      {"worker", worker},
+                      {"step", first->step},
+                      {"errno", first->error.native},
+                      {"errno_name", first->error.native_name},
                       {"count", first->count}};
-        f.remedy = {"Raise the open-file limit of the server's service: `ulimit -n 65536` in its "
-                    "shell, `LimitNOFILE=65536` in its systemd unit, `nofile` in "
-                    "/etc/security/limits.conf",
-                    "Check the system-wide limit: `cat /proc/sys/fs/file-max` (ENFILE)"};
+        f.remedy = {
+            "Raise the open-file limit of the server's service: `ulimit -n 65536` in its "
+            "shell, `LimitNOFILE=65536` in its systemd unit, `nofile` in "
+            "/etc/security/limits.conf",
+            "Check the system-wide limit: `cat /proc/sys/fs/file-max` (ENFILE)"};
         out.push_back(std::move(f));
     }
 
@@ -139,13 +142,16 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
                              (w.end == WorkerEnd::exited_early && w.failures.empty() && w.ready);
         if (crashed) {
             crashes.push_back(fmt::format("worker {} (pid {}): {}", w.id, w.pid, w.end_detail));
-            crash_evidence.push_back({{"worker", w.id}, {"pid", w.pid}, {"signal", w.signal},
-                                      {"exit_code", w.exit_code}, {"end", w.end_detail},
+            crash_evidence.push_back({{"worker", w.id},
+                                      {"pid", w.pid},
+                                      {"signal", w.signal},
+                                      {"exit_code", w.exit_code},
+                                      {"end", w.end_detail},
                                       {"served", spread.served[w.id]}});
         } else if (!w.ready && w.failures.empty()) {
-            not_started.push_back(fmt::format("worker {}: {}", w.id,
-                                              w.end_detail.empty() ? "never said it was ready"
-                                                                   : w.end_detail));
+            not_started.push_back(
+                fmt::format("worker {}: {}", w.id,
+                            w.end_detail.empty() ? "never said it was ready" : w.end_detail));
         }
     }
     if (!crashes.empty()) {
@@ -154,27 +160,29 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
                       fmt::format("Pattern {}: {} worker(s) ended while serving", run.pattern.id,
                                   crashes.size()),
                       fmt::format("{}; the other workers served {} of {} connections.",
-                                  joined(crashes), spread.served_total,
-                                  run.requested_connections));
+                                  joined(crashes), spread.served_total, run.requested_connections));
         f.evidence = {{"pattern", run.pattern.id}, {"workers", crash_evidence}};
-        f.remedy = {"Look for the worker's own log or core dump at that time (`coredumpctl "
-                    "list`, `journalctl -k | grep -i 'killed process'` for the OOM killer)",
-                    "Let the server's supervisor restart dead workers (gunicorn/uvicorn do), "
-                    "and check that connections queued on the shared listener are still served"};
+        f.remedy = {
+            "Look for the worker's own log or core dump at that time (`coredumpctl "
+            "list`, `journalctl -k | grep -i 'killed process'` for the OOM killer)",
+            "Let the server's supervisor restart dead workers (gunicorn/uvicorn do), "
+            "and check that connections queued on the shared listener are still served"};
         out.push_back(std::move(f));
     }
     if (!not_started.empty()) {
         explained = true;
         auto f = make(id_workers_not_started, Severity::error,
-                      fmt::format("Pattern {}: {} of {} workers never became ready",
-                                  run.pattern.id, not_started.size(), run.group.workers.size()),
+                      fmt::format("Pattern {}: {} of {} workers never became ready", run.pattern.id,
+                                  not_started.size(), run.group.workers.size()),
                       joined(not_started));
-        f.evidence = {{"pattern", run.pattern.id}, {"not_ready", not_started.size()},
+        f.evidence = {{"pattern", run.pattern.id},
+                      {"not_ready", not_started.size()},
                       {"workers", run.group.workers.size()}};
-        f.remedy = {"Run `netdiag probe shared-accept -v --timeout 10s`: a slow host needs more "
-                    "time to start the worker processes",
-                    "Check that the netdiag executable can be run again by itself (noexec "
-                    "mounts, antivirus or AppLocker blocking child processes)"};
+        f.remedy = {
+            "Run `netdiag probe shared-accept -v --timeout 10s`: a slow host needs more "
+            "time to start the worker processes",
+            "Check that the netdiag executable can be run again by itself (noexec "
+            "mounts, antivirus or AppLocker blocking child processes)"};
         out.push_back(std::move(f));
     }
 
@@ -193,11 +201,14 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
                       fmt::format("No worker reported a failure, yet connections failed; first: "
                                   "{}",
                                   first));
-        f.evidence = {{"pattern", run.pattern.id}, {"failed", spread.failed},
-                      {"served", spread.served_total}, {"failures", kinds}};
-        f.remedy = {"Check the listen backlog (`sysctl net.core.somaxconn`, "
-                    "`net.ipv4.tcp_max_syn_backlog`) and SYN cookies in `nstat -az TcpExtListen*`",
-                    "Check for a firewall or security product between the client and loopback"};
+        f.evidence = {{"pattern", run.pattern.id},
+                      {"failed", spread.failed},
+                      {"served", spread.served_total},
+                      {"failures", kinds}};
+        f.remedy = {
+            "Check the listen backlog (`sysctl net.core.somaxconn`, "
+            "`net.ipv4.tcp_max_syn_backlog`) and SYN cookies in `nstat -az TcpExtListen*`",
+            "Check for a firewall or security product between the client and loopback"};
         out.push_back(std::move(f));
     }
 
@@ -216,7 +227,8 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
                                             : "Every waiting worker is woken and the most "
                                               "recent waiter tends to win (thundering herd, "
                                               "LIFO wake-ups)."));
-        f.evidence = {{"pattern", run.pattern.id}, {"served", spread.served},
+        f.evidence = {{"pattern", run.pattern.id},
+                      {"served", spread.served},
                       {"jain_index", std::round(spread.jain_index * 1000) / 1000},
                       {"starved_workers", spread.starved_workers}};
         f.remedy = reuseport
@@ -246,8 +258,9 @@ std::vector<Finding> judge(const JudgeInput& input) {
         auto f = make(id_unavailable, Severity::info,
                       fmt::format("Pattern {} is not available on this OS", u.id), u.reason);
         f.evidence = {{"pattern", u.id}};
-        f.remedy = {"Use a shared listener instead: one socket duplicated into each worker "
-                    "(WSADuplicateSocket), with a readiness-based accept loop"};
+        f.remedy = {
+            "Use a shared listener instead: one socket duplicated into each worker "
+            "(WSADuplicateSocket), with a readiness-based accept loop"};
         findings.push_back(std::move(f));
     }
     if (input.open_files_limit &&
@@ -262,8 +275,9 @@ std::vector<Finding> judge(const JudgeInput& input) {
                                   input.connections + descriptor_headroom));
         f.evidence = {{"open_files_limit", *input.open_files_limit},
                       {"connections", input.connections}};
-        f.remedy = {"`ulimit -n 65536` in the server's shell, `LimitNOFILE=65536` in its systemd "
-                    "unit, or `nofile` in /etc/security/limits.conf"};
+        f.remedy = {
+            "`ulimit -n 65536` in the server's shell, `LimitNOFILE=65536` in its systemd "
+            "unit, or `nofile` in /etc/security/limits.conf"};
         findings.push_back(std::move(f));
     }
     return findings;

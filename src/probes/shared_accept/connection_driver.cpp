@@ -13,7 +13,8 @@ namespace {
 class Driver {
 public:
     Driver(const DriveOptions& options, asio::io_context& io)
-        : options_(options), io_(io),
+        : options_(options),
+          io_(io),
           endpoint_(asio::ip::make_address(options.address), options.port) {}
 
     void start_slots() {

@@ -31,7 +31,7 @@ struct DriveOptions {
 
 struct DriveResult {
     std::vector<ConnectionOutcome> connections;  // the attempted ones, in completion order
-    unsigned unfinished = 0;  // in flight or not started when the deadline came
+    unsigned unfinished = 0;                     // in flight or not started when the deadline came
     std::chrono::microseconds elapsed{0};
     bool cut_by_deadline = false;
 };

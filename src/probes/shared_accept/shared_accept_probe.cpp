@@ -59,8 +59,8 @@ PatternRun run_pattern(const accept::PatternInfo& pattern, const ProbeOptions& o
     }
     auto& group = *started.group;
     const auto ready_by = now + std::chrono::duration_cast<Clock::duration>(slot * start_share);
-    const auto stop_at = std::max(slot_end - std::max<Clock::duration>(slot / 6, least_stop_time),
-                                  ready_by);
+    const auto stop_at =
+        std::max(slot_end - std::max<Clock::duration>(slot / 6, least_stop_time), ready_by);
     if (group.wait_ready(ready_by)) {
         DriveOptions drive;
         drive.port = group.port();
@@ -79,17 +79,17 @@ nlohmann::json summary_table(const std::vector<PatternRun>& runs) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& run : runs) {
         const auto s = analyse(run);
-        rows.push_back({run.pattern.id, run.pattern.processes ? "processes" : "threads",
-                        run.pattern.wait, verdict(run, s),
-                        fmt::format("{}/{}", s.served_total, run.requested_connections),
-                        std::lround(s.connections_per_second), fmt::format("{:.2f}", s.p50_ms),
-                        fmt::format("{:.2f}", s.p99_ms), fmt::format("{:.3f}", s.jain_index),
-                        s.max_min_ratio == 0 ? std::string("-")
-                                             : fmt::format("{:.2f}", s.max_min_ratio)});
+        rows.push_back(
+            {run.pattern.id, run.pattern.processes ? "processes" : "threads", run.pattern.wait,
+             verdict(run, s), fmt::format("{}/{}", s.served_total, run.requested_connections),
+             std::lround(s.connections_per_second), fmt::format("{:.2f}", s.p50_ms),
+             fmt::format("{:.2f}", s.p99_ms), fmt::format("{:.3f}", s.jain_index),
+             s.max_min_ratio == 0 ? std::string("-") : fmt::format("{:.2f}", s.max_min_ratio)});
     }
     return {{"title", "patterns (reply latency = connect until the worker's id arrives)"},
-            {"columns", {"pattern", "workers", "wait", "result", "served", "conn/s", "p50 ms",
-                         "p99 ms", "jain", "max/min"}},
+            {"columns",
+             {"pattern", "workers", "wait", "result", "served", "conn/s", "p50 ms", "p99 ms",
+              "jain", "max/min"}},
             {"rows", rows}};
 }
 
