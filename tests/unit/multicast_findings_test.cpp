@@ -247,3 +247,17 @@ TEST_CASE("multicast findings: a route lookup the OS does not offer is not a mis
     facts.route.route.error = error(50, "ERROR_NOT_SUPPORTED");  // Wine
     CHECK(judge_multicast(facts).empty());
 }
+
+TEST_CASE("multicast findings: loopback-only joins warn, unless the user chose loopback",
+          "[multicast]") {
+    auto facts = healthy();
+    facts.interfaces[0].zenoh_uses = true;  // lo is all Zenoh can use
+    facts.interfaces[1].zenoh_uses = false;
+    facts.interfaces[1].joined = facts.interfaces[1].sent = facts.interfaces[1].looped_back = false;
+    CHECK(find(judge_multicast(facts), "ND-MCAST-006") != nullptr);
+
+    facts.interfaces[1].selected = false;  // --multicast-interface lo
+    facts.interfaces[1].tried = false;
+    facts.interfaces[1].skipped = "not selected";
+    CHECK(find(judge_multicast(facts), "ND-MCAST-006") == nullptr);
+}

@@ -92,7 +92,11 @@ void judge_no_join(const MulticastFacts& facts, std::vector<Finding>& out) {
         const bool only_loopback = std::all_of(rows.begin(), rows.end(), [](const auto& r) {
             return !(r.zenoh_uses && r.joined) || r.loopback;
         });
-        if (!only_loopback) return;
+        // With --multicast-interface the user chose what to check: loopback alone is then their
+        // choice, not a finding about the host.
+        const bool user_limited =
+            std::any_of(rows.begin(), rows.end(), [](const auto& r) { return !r.selected; });
+        if (!only_loopback || user_limited) return;
         auto f = make_finding(kLoopbackOnly, Severity::warning,
                               fmt::format("{} joined only on loopback", facts.group));
         std::string names;
