@@ -1,8 +1,10 @@
 #include "watch/watch_session.hpp"
 
 #include <algorithm>
+#include <csignal>
 
 #include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 
 #include "core/duration.hpp"
@@ -17,21 +19,6 @@ bool wanted(const WatchOptions& options, const std::string& interface_name) {
     if (options.interfaces.empty()) return true;
     return std::find(options.interfaces.begin(), options.interfaces.end(), interface_name) !=
            options.interfaces.end();
-}
-
-// Re-arms itself until the flag is set, then stops the loop.
-void watch_interrupt(asio::steady_timer& timer, const WatchOptions& options, bool& interrupted,
-                     asio::io_context& io) {
-    timer.expires_after(options.interrupt_check);
-    timer.async_wait([&timer, &options, &interrupted, &io](const asio::error_code& ec) {
-        if (ec) return;
-        if (options.interrupt->load()) {
-            interrupted = true;
-            io.stop();
-            return;
-        }
-        watch_interrupt(timer, options, interrupted, io);
-    });
 }
 
 }  // namespace
@@ -91,14 +78,16 @@ WatchRecord run_watch(const WatchOptions& options,
     end.async_wait([&io](const asio::error_code& ec) {
         if (!ec) io.stop();
     });
-    asio::steady_timer interrupt_timer(io);
-    if (options.interrupt != nullptr) {
-        if (options.interrupt->load()) {
-            record.interrupted = true;
-        } else {
-            watch_interrupt(interrupt_timer, options, record.interrupted, io);
-        }
-    }
+    // Ctrl-C and SIGTERM arrive as events on the loop: no timer wakes an idle watch. The set
+    // takes the signals over from the process's handler, so the flag is read once after it is
+    // in place: a signal that came before is not lost.
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&io, &record](const asio::error_code& ec, int) {
+        if (ec) return;
+        record.interrupted = true;
+        io.stop();
+    });
+    if (options.interrupt != nullptr && options.interrupt->load()) record.interrupted = true;
     if (started_callback) started_callback(record);
     if (!record.interrupted) io.run();
 

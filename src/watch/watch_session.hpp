@@ -23,9 +23,9 @@ struct WatchOptions {
     std::optional<platform::udp::Endpoint> heartbeat;
     std::string heartbeat_source;  // pinned source address; empty: the route's choice
     std::chrono::milliseconds heartbeat_interval{100};
-    // The process's SIGINT/SIGTERM flag; checked every interrupt_check (one atomic load).
+    // The process's SIGINT/SIGTERM flag, read once when the watch starts (a signal before then);
+    // during the watch the signals are events on its loop.
     const std::atomic<bool>* interrupt = nullptr;
-    std::chrono::milliseconds interrupt_check{200};
     // Receives each timeline entry as it happens (live output).
     std::function<void(const TimelineEntry&)> on_entry;
 };
