@@ -23,7 +23,9 @@ bool is_unspecified(const SOCKADDR_INET& address) {
     return true;
 }
 
-// Not GetIpInterfaceEntry: Wine 8 has it as a stub that aborts the process.
+// The interface metrics come from GetAdaptersAddresses (Ipv4Metric/Ipv6Metric), read once with
+// the adapters, rather than from GetIpInterfaceEntry per interface: Wine 8 does not implement
+// GetIpInterfaceEntry and aborts a program that calls it.
 unsigned interface_metric(const std::vector<InterfaceMetric>& metrics, int family, unsigned index) {
     for (const auto& metric : metrics) {
         if (metric.index == index) return family == AF_INET6 ? metric.ipv6 : metric.ipv4;

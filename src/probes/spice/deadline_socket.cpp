@@ -88,53 +88,54 @@ IoOutcome DeadlineSocket::connect(const std::string& host, std::uint16_t port,
     return {};
 }
 
-IoOutcome DeadlineSocket::write_all(std::span<const std::uint8_t> data,
-                                    Clock::time_point deadline) {
+namespace {
+
+// The state of one async_read/async_write run to completion or to the deadline: shared by
+// write_all and read_exact.
+struct Transfer {
     asio::error_code ec;
     std::size_t bytes = 0;
     bool done = false;
-    asio::async_write(socket_, asio::buffer(data.data(), data.size()),
-                      [&](const asio::error_code& e, std::size_t n) {
-                          ec = e;
-                          bytes = n;
-                          done = true;
-                      });
-    if (!run_until(done, deadline)) {
+
+    auto handler() {
+        return [this](const asio::error_code& e, std::size_t n) {
+            ec = e;
+            bytes = n;
+            done = true;
+        };
+    }
+
+    // What a transfer that did not fail came to: done, or cut by the deadline.
+    IoOutcome outcome(bool completed, std::string timeout_detail) const {
         IoOutcome out;
-        out.kind = IoOutcome::Kind::timed_out;
         out.bytes = bytes;
-        out.detail =
-            fmt::format("send: {} of {} bytes sent before the deadline", bytes, data.size());
+        if (!completed) {
+            out.kind = IoOutcome::Kind::timed_out;
+            out.detail = std::move(timeout_detail);
+        }
         return out;
     }
-    if (ec) return from_error(ec, bytes, "send");
-    IoOutcome out;
-    out.bytes = bytes;
-    return out;
+};
+
+}  // namespace
+
+IoOutcome DeadlineSocket::write_all(std::span<const std::uint8_t> data,
+                                    Clock::time_point deadline) {
+    Transfer t;
+    asio::async_write(socket_, asio::buffer(data.data(), data.size()), t.handler());
+    const bool completed = run_until(t.done, deadline);
+    if (completed && t.ec) return from_error(t.ec, t.bytes, "send");
+    return t.outcome(completed, fmt::format("send: {} of {} bytes sent before the deadline",
+                                            t.bytes, data.size()));
 }
 
 IoOutcome DeadlineSocket::read_exact(std::span<std::uint8_t> buffer, Clock::time_point deadline) {
-    asio::error_code ec;
-    std::size_t bytes = 0;
-    bool done = false;
-    asio::async_read(socket_, asio::buffer(buffer.data(), buffer.size()),
-                     [&](const asio::error_code& e, std::size_t n) {
-                         ec = e;
-                         bytes = n;
-                         done = true;
-                     });
-    if (!run_until(done, deadline)) {
-        IoOutcome out;
-        out.kind = IoOutcome::Kind::timed_out;
-        out.bytes = bytes;
-        out.detail =
-            fmt::format("receive: {} of {} bytes before the deadline", bytes, buffer.size());
-        return out;
-    }
-    if (ec) return from_error(ec, bytes, "receive");
-    IoOutcome out;
-    out.bytes = bytes;
-    return out;
+    Transfer t;
+    asio::async_read(socket_, asio::buffer(buffer.data(), buffer.size()), t.handler());
+    const bool completed = run_until(t.done, deadline);
+    if (completed && t.ec) return from_error(t.ec, t.bytes, "receive");
+    return t.outcome(completed, fmt::format("receive: {} of {} bytes before the deadline", t.bytes,
+                                            buffer.size()));
 }
 
 void DeadlineSocket::close() {
