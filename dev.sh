@@ -4,7 +4,7 @@
 #   ./dev.sh run [ARGS...]   install what is missing, build, run `netdiag ARGS` (default: probe --all)
 #   ./dev.sh test            install what is missing, build with -Werror, run the whole test suite
 #                            (the Windows build under Wine, then native, then native under
-#                            ASan + UBSan)
+#                            ASan + UBSan, then every fuzz target for 60 s)
 #   ./dev.sh setup [test]    only install the Debian packages (build, or build + test)
 #   ./dev.sh build           only configure and build the release binary (build/release)
 set -euo pipefail
@@ -14,9 +14,12 @@ cd "$(dirname "$0")"
 BUILD_PACKAGES=(g++ cmake make git pkg-config libasio-dev libcli11-dev libspdlog-dev libfmt-dev
                 nlohmann-json3-dev catch2 libssl-dev help2man dpkg-dev)
 # What the tests need besides: schema validation, namespaces, wasm fixtures, a real SPICE
-# server, the Windows cross build and Wine, and a headless browser for the HTML report.
+# server, the Windows cross build and Wine, a headless browser for the HTML report, valgrind
+# for the memcheck test, and clang with libFuzzer for the bounded fuzzing.
 TEST_PACKAGES=(python3 python3-jsonschema iproute2 procps wabt qemu-system-x86 openssl
-               g++-mingw-w64-x86-64-posix wine64 chromium)
+               g++-mingw-w64-x86-64-posix wine64 chromium valgrind clang libclang-rt-14-dev)
+# Seconds each fuzz target runs in the test command (scripts/fuzz-all.sh runs them longer).
+FUZZ_SECONDS=${NETDIAG_FUZZ_SECONDS:-60}
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -68,6 +71,10 @@ cmd_test() {
   cmake --build --preset asan -j"$(jobs)"
   ctest --preset asan --timeout 900
   log "sanitizer part took $((SECONDS - start)) s"
+  start=$SECONDS
+  log "fuzzing every decoder for ${FUZZ_SECONDS} s each (libFuzzer, ASan + UBSan)"
+  ./scripts/fuzz-all.sh "$FUZZ_SECONDS"
+  log "fuzzing part took $((SECONDS - start)) s"
 }
 
 case "${1:-}" in

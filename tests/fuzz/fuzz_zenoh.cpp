@@ -1,8 +1,8 @@
-// libFuzzer target for the Zenoh scouting decoder. Not part of the default build:
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
-//     tests/fuzz/fuzz_zenoh.cpp src/proto/zenoh/zenoh_scouting.cpp -lfmt -o fuzz_zenoh
-//   ./fuzz_zenoh -max_total_time=60
-// Any decoded Hello must survive a re-encode/decode round trip with the same fields.
+// libFuzzer target for the Zenoh scouting decoder: any datagram on 224.0.0.224:7446 must give a
+// message or a DecodeError, and any decoded Hello must survive a re-encode/decode round trip
+// with the same fields. Run: tests/fuzz/run_fuzz.sh zenoh 60
+// fuzz-sources: src/proto/zenoh/zenoh_scouting.cpp
+// fuzz-libs: -lfmt
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -6,6 +6,7 @@
 #include <asio.hpp>
 #include <nlohmann/json.hpp>
 
+#include "accept_process_helpers.hpp"
 #include "run_binary.hpp"
 
 using netdiag::testing::run_netdiag;
@@ -91,5 +92,32 @@ TEST_CASE("SIGINT during a run still writes the report, marked interrupted, exit
     const auto report = nlohmann::json::parse(netdiag::testing::slurp(report_path));
     CHECK(report["interrupted"] == true);
     CHECK_FALSE(report["probes"].empty());
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("SIGTERM during shared-accept stops within a second, reaps every worker, exit 130") {
+    // This test becomes the subreaper first: a worker netdiag failed to reap would be
+    // re-parented here and counted.
+    REQUIRE(netdiag::testing::processes_with({"accept-worker"}).empty());
+    const auto dir = std::filesystem::temp_directory_path() / "netdiag-sigterm";
+    std::filesystem::create_directories(dir);
+    const auto report_path = (dir / "r.json").string();
+    // 100000 connections per pattern keep the workers busy when the signal comes.
+    const std::string command = "timeout --preserve-status -s TERM 0.7 \"" NETDIAG_BINARY
+                                "\" probe shared-accept --accept-connections 100000 "
+                                "--timeout 30s -q --format json -o \"" +
+                                report_path + "\"";
+    const auto start = std::chrono::steady_clock::now();
+    const int status = std::system(command.c_str());
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK((WIFEXITED(status) ? WEXITSTATUS(status) : -1) == 130);
+    CHECK(took < std::chrono::milliseconds(1700));
+    // netdiag reaped its workers before it exited: none is left, not even as a zombie.
+    CHECK(netdiag::testing::processes_with({"accept-worker"}).empty());
+    REQUIRE(std::filesystem::exists(report_path));
+    const auto report = nlohmann::json::parse(netdiag::testing::slurp(report_path));
+    CHECK(report["interrupted"] == true);
+    REQUIRE(report["probes"].size() == 1);
+    CHECK(report["probes"][0]["id"] == "shared-accept");
     std::filesystem::remove_all(dir);
 }

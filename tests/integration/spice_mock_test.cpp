@@ -146,6 +146,26 @@ TEST_CASE("spice probe: a server that never answers ends at the deadline", "[spi
     CHECK(run.wall < 1800ms);
 }
 
+TEST_CASE("spice probe: a server trickling one byte a second cannot hold it past the deadline",
+          "[spice][mock]") {
+    MockSpiceServer server(MockBehaviour::trickle, test_key(), 1000ms);
+    const auto run = run_spice({server.target()}, 3000ms);
+    INFO(run.result.findings.size() << " finding(s)");
+    const auto* f = find(run.result, "ND-SPICE-005");
+    REQUIRE(f != nullptr);
+    INFO(f->title << " / " << f->detail);
+    // Every byte restarted no per-read timer: the probe's own deadline ended it.
+    CHECK(run.wall >= 2900ms);
+    CHECK(run.wall < 3300ms);
+    CHECK(server.bytes_trickled >= 2);
+    CHECK(f->evidence["bytes_received"] >= 2);
+    CHECK(f->evidence["bytes_received"] <= server.bytes_trickled.load());
+    // Called what it is: a peer still sending, too slowly, not one that went silent.
+    CHECK(f->title == "SPICE server at " + server.target() +
+                          " sent too slowly while waiting for the link reply");
+    CHECK(f->evidence["last_byte_before_deadline_ms"] <= 1100);
+}
+
 TEST_CASE("spice probe: link refused names the server's error code", "[spice][mock]") {
     MockSpiceServer server(MockBehaviour::refuse_link, test_key(), 0ms, 5);
     const auto run = run_spice({server.target()}, 5s);

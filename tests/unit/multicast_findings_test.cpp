@@ -113,6 +113,30 @@ TEST_CASE("multicast findings: joined but not looped back -> 004", "[multicast]"
     CHECK(findings[0].evidence["errno_name"] == "EPERM");
 }
 
+TEST_CASE("multicast findings: copy missing on a busy port -> 012 undecided, not 004",
+          "[multicast]") {
+    auto facts = healthy();
+    facts.interfaces[1].looped_back = false;
+    facts.interfaces[1].foreign_datagrams = 812;
+    auto findings = judge_multicast(facts);
+    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopbackUndecided)});
+    CHECK(findings[0].severity == Severity::info);
+    CHECK(findings[0].evidence["foreign_datagrams"] == 812);
+    CHECK_THAT(findings[0].title, Catch::Contains("eth0 undecided"));
+
+    // Other traffic does not excuse a send that failed: that is still 004.
+    facts.interfaces[1].sent = false;
+    facts.interfaces[1].send_error = error(EPERM, "EPERM");
+    findings = judge_multicast(facts);
+    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopbackLost)});
+
+    // And a copy that came back through the traffic is simply a pass.
+    facts.interfaces[1].sent = true;
+    facts.interfaces[1].send_error = {};
+    facts.interfaces[1].looped_back = true;
+    CHECK(judge_multicast(facts).empty());
+}
+
 TEST_CASE("multicast findings: bind results", "[multicast]") {
     auto facts = healthy();
     SECTION("held without reuse -> 002 names the owner") {

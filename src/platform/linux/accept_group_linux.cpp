@@ -19,6 +19,16 @@ namespace {
 
 using posix::WorkerSink;
 
+// The path of this executable, as the kernel's link names it. Exec'ing "/proc/self/exe" itself
+// would run whatever is executing us: under valgrind or an emulator that is the tool, not
+// netdiag. The literal link is kept for a binary deleted or replaced since it started (a
+// package upgrade), where the named path no longer holds this program.
+std::filesystem::path worker_executable() {
+    auto path = self_executable();
+    if (path.empty() || path.native().ends_with(" (deleted)")) return "/proc/self/exe";
+    return path;
+}
+
 std::string reply_name(Reply reply) {
     return reply == Reply::http ? "http" : "id";
 }
@@ -43,9 +53,8 @@ public:
     // Spawns every worker; a worker that cannot be started is recorded, the others run.
     void spawn_all(const GroupOptions& options, const PatternInfo& pattern,
                    Clock::time_point deadline) {
-        const auto executable = options.worker_executable.empty()
-                                    ? std::filesystem::path("/proc/self/exe")
-                                    : options.worker_executable;
+        const auto executable =
+            options.worker_executable.empty() ? worker_executable() : options.worker_executable;
         for (auto& w : workers_) {
             if (Clock::now() >= deadline) {
                 w.result.end = WorkerEnd::never_started;

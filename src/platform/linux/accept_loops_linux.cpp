@@ -34,9 +34,10 @@ constexpr int accepts_per_wakeup = 16;
 
 }  // namespace
 
-void run_blocking_accept_loop(int listen_fd, unsigned id, Reply reply, WorkerSink& sink) {
+void run_blocking_accept_loop(int listen_fd, unsigned id, Reply reply, WorkerSink& sink,
+                              const std::atomic<bool>& stop) {
     sink.ready();
-    while (true) {
+    while (!stop.load()) {
         const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
         if (fd >= 0) {
             serve_connection(fd, id, reply, sink);

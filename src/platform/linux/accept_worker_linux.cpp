@@ -2,10 +2,12 @@
 // inherited descriptor, or its own SO_REUSEPORT socket), serves connections, and reports to
 // its parent on stdout, one JSON object per line. End of file on stdin means stop.
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <mutex>
 #include <thread>
@@ -101,6 +103,34 @@ void wait_for_stop(Clock::time_point end) {
     }
 }
 
+// The signal that interrupts the accept thread. Its handler does nothing: what matters is
+// that it is installed without SA_RESTART, so a blocked accept() returns EINTR.
+constexpr int wake_signal = SIGUSR1;
+
+void on_wake_signal(int) {}
+
+void install_wake_handler() {
+    struct sigaction action {};
+    action.sa_handler = on_wake_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    ::sigaction(wake_signal, &action, nullptr);
+}
+
+// A signal sent just before the thread enters accept() is lost, so it is sent again until the
+// thread is out; false when it is still in after the grace period.
+bool interrupt_until_finished(std::thread& thread, const std::atomic<bool>& finished) {
+    constexpr auto grace = std::chrono::milliseconds(500);
+    constexpr auto retry = std::chrono::milliseconds(5);
+    const auto give_up = Clock::now() + grace;
+    while (!finished.load()) {
+        if (Clock::now() >= give_up) return false;
+        ::pthread_kill(thread.native_handle(), wake_signal);
+        std::this_thread::sleep_for(retry);
+    }
+    return true;
+}
+
 }  // namespace
 
 int run_worker_process(const WorkerArgs& args) {
@@ -134,16 +164,29 @@ int run_worker_process(const WorkerArgs& args) {
 
     if (info->wait == "epoll") {
         posix::run_epoll_loop(listen_fd, 0, args.id, args.reply, end, sink);
-    } else {
-        // A thread blocks in accept(); this one waits for the parent. The accept thread is
-        // left blocked: the process ends under it.
-        std::thread([&] {
-            posix::run_blocking_accept_loop(listen_fd, args.id, args.reply, sink);
-        }).detach();
-        wait_for_stop(end);
+        sink.finish();
+        return 0;
     }
+    // A thread blocks in accept(); this one waits for the parent, then interrupts it with a
+    // signal and joins it, so the process ends with nothing left running.
+    std::atomic<bool> stop{false};
+    std::atomic<bool> finished{false};
+    install_wake_handler();
+    std::thread acceptor([&] {
+        posix::run_blocking_accept_loop(listen_fd, args.id, args.reply, sink, stop);
+        finished = true;
+    });
+    wait_for_stop(end);
+    stop = true;
+    if (interrupt_until_finished(acceptor, finished)) {
+        acceptor.join();
+        sink.finish();
+        return 0;
+    }
+    // Stuck in a send to a client that does not read: the process ends under the thread.
+    acceptor.detach();
     sink.finish();
-    std::_Exit(0);  // do not unwind under the detached accept thread
+    std::_Exit(0);
 }
 
 }  // namespace netdiag::platform::accept

@@ -59,7 +59,9 @@ std::string describe_status(int status);
 
 // The worker loops (Linux: epoll). Each returns when the sink's worker is done: stop_fd
 // readable (or at end of file), the lifetime over, or a fatal failure.
-void run_blocking_accept_loop(int listen_fd, unsigned id, Reply reply, WorkerSink& sink);
+// The blocking loop also returns when `stop` is set and a signal interrupts its accept().
+void run_blocking_accept_loop(int listen_fd, unsigned id, Reply reply, WorkerSink& sink,
+                              const std::atomic<bool>& stop);
 void run_epoll_loop(int listen_fd, int stop_fd, unsigned id, Reply reply, Clock::time_point end,
                     WorkerSink& sink);
 

@@ -186,11 +186,42 @@ void judge_route(const MulticastFacts& facts, std::vector<Finding>& out) {
     out.push_back(std::move(f));
 }
 
+// The own copy did not come, but other datagrams did: under a flood the socket's queue fills
+// and the kernel drops what arrives next, the copy included. Saying "dropped by a firewall"
+// would be a guess; the finding says the check could not decide, and why.
+Finding loopback_undecided(const MulticastFacts& facts, const InterfaceCheck& row) {
+    auto f = make_finding(kLoopbackUndecided, Severity::info,
+                          fmt::format("Multicast loopback on {} undecided: the port was busy "
+                                      "with {} datagram(s) from elsewhere",
+                                      row.name, row.foreign_datagrams));
+    f.detail = fmt::format(
+        "Joined {} on {} and sent one datagram with IP_MULTICAST_LOOP on. It did not come back "
+        "within the wait, but {} other datagram(s) to {}:{} did: a busy port can fill the "
+        "socket's queue so that the kernel drops the copy. Whether the copy would have come "
+        "back on a quiet port is not known",
+        facts.group, row.name, row.foreign_datagrams, facts.group, facts.test_port);
+    f.evidence = {{"interface", row.name},
+                  {"group", facts.group},
+                  {"port", facts.test_port},
+                  {"foreign_datagrams", row.foreign_datagrams}};
+    f.remedy = {
+        fmt::format("See who sends to the group: sudo tcpdump -ni {} -c 20 udp port {}",
+                    row.is_default ? "any" : row.name, facts.test_port),
+        "Re-run the probe when the traffic has stopped, or on another port with --port to see "
+        "whether loopback itself works",
+    };
+    return f;
+}
+
 void judge_loopback(const MulticastFacts& facts, std::vector<Finding>& out) {
     for (const auto& row : facts.interfaces) {
         // Interfaces Zenoh skips are not judged here: ND-MCAST-001/006 already say why.
         if (!row.tried || !row.joined || row.looped_back) continue;
         if (!row.zenoh_uses && !row.is_default) continue;
+        if (row.sent && row.foreign_datagrams > 0) {
+            out.push_back(loopback_undecided(facts, row));
+            continue;
+        }
         auto f = make_finding(kLoopbackLost, Severity::warning,
                               fmt::format("Multicast sent on {} does not come back", row.name));
         f.evidence = {{"interface", row.name}, {"group", facts.group}, {"port", facts.test_port}};

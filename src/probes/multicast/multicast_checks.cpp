@@ -169,6 +169,7 @@ void run_interface_checks(MulticastFacts& facts, Clock::time_point wait_until) {
                     std::chrono::duration<double, std::milli>(Clock::now() - sent_at[i]).count();
                 break;
             }
+            ++row->foreign_datagrams;
         }
     }
 }

@@ -45,6 +45,10 @@ struct InterfaceCheck {
     SysError send_error;
     bool looped_back = false;
     std::optional<double> loop_ms;
+    // Datagrams from someone else read on the port while waiting for the own copy. When the
+    // copy did not come and this is not zero, a busy port may have crowded it out of the
+    // socket's queue: the check cannot tell that from a drop.
+    unsigned foreign_datagrams = 0;
 };
 
 struct RouteCheck {

@@ -7,7 +7,7 @@ namespace netdiag::mcast {
 std::vector<std::string_view> finding_ids() {
     return {kNoJoin,       kPortConflict, kNoRoute,          kLoopbackLost,
             kWsl1,         kLoopbackOnly, kGroupBindRefused, kZenohPeers,
-            kNoZenohPeers, kWsl2Nat,      kPortShared};
+            kNoZenohPeers, kWsl2Nat,      kPortShared,       kLoopbackUndecided};
 }
 
 std::vector<Finding> judge_multicast(const MulticastFacts& facts) {

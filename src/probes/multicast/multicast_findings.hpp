@@ -21,6 +21,7 @@ inline constexpr std::string_view kZenohPeers = "ND-MCAST-008";
 inline constexpr std::string_view kNoZenohPeers = "ND-MCAST-009";
 inline constexpr std::string_view kWsl2Nat = "ND-MCAST-010";
 inline constexpr std::string_view kPortShared = "ND-MCAST-011";
+inline constexpr std::string_view kLoopbackUndecided = "ND-MCAST-012";
 
 std::vector<std::string_view> finding_ids();
 

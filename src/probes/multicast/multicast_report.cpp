@@ -39,6 +39,9 @@ std::string row_error(const InterfaceCheck& row) {
     if (row.join_error) return "join " + short_error(row.join_error);
     if (!row.failed_step.empty()) return row.failed_step + " " + short_error(row.setup_error);
     if (row.send_error) return "send " + short_error(row.send_error);
+    if (row.sent && !row.looped_back && row.foreign_datagrams > 0) {
+        return fmt::format("undecided: {} other datagram(s) on the port", row.foreign_datagrams);
+    }
     if (row.sent && !row.looped_back) return "not looped back";
     return "";
 }
@@ -51,13 +54,15 @@ nlohmann::json interface_table(const MulticastFacts& facts) {
          {"interface", "state", "flags", "address", "zenoh", "joined", "sent", "looped", "error"}},
         {"rows", nlohmann::json::array()}};
     for (const auto& row : facts.interfaces) {
-        table["rows"].push_back({row.name, state_text(row), flags_text(row),
-                                 row.address.empty() ? "-" : row.address,
-                                 row.is_default || !row.selected ? "-"
-                                 : row.zenoh_uses                ? "uses"
-                                                                 : "skips",
-                                 yes_no(row.tried, row.joined), yes_no(row.tried, row.sent),
-                                 yes_no(row.tried, row.looped_back), row_error(row)});
+        table["rows"].push_back(
+            {row.name, state_text(row), flags_text(row), row.address.empty() ? "-" : row.address,
+             row.is_default || !row.selected ? "-"
+             : row.zenoh_uses                ? "uses"
+                                             : "skips",
+             yes_no(row.tried, row.joined), yes_no(row.tried, row.sent),
+             !row.looped_back && row.foreign_datagrams > 0 ? "?"
+                                                           : yes_no(row.tried, row.looped_back),
+             row_error(row)});
     }
     return table;
 }
@@ -144,6 +149,7 @@ nlohmann::json measurements(const MulticastFacts& facts) {
                                    {"sent", row.sent},
                                    {"send_error", error_json(row.send_error)},
                                    {"looped_back", row.looped_back},
+                                   {"foreign_datagrams", row.foreign_datagrams},
                                    {"read_after_ms", row.loop_ms ? nlohmann::json(*row.loop_ms)
                                                                  : nlohmann::json(nullptr)}});
     }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,15 @@ struct DriveOptions {
     unsigned connections = 200;
     unsigned concurrency = 8;  // connections in flight at once
     std::chrono::milliseconds per_connection_timeout{1000};
+    // Asked every few milliseconds; true ends the run early (the user interrupted netdiag).
+    std::function<bool()> cancelled;
 };
 
 struct DriveResult {
     std::vector<ConnectionOutcome> connections;  // the attempted ones, in completion order
     unsigned unfinished = 0;                     // in flight or not started when the deadline came
     std::chrono::microseconds elapsed{0};
-    bool cut_by_deadline = false;
+    bool cut_by_deadline = false;  // or by cancellation
 };
 
 DriveResult drive_connections(const DriveOptions& options, Clock::time_point deadline);

@@ -38,8 +38,9 @@ std::vector<accept::PatternInfo> chosen_patterns(const ProbeOptions& options,
     return chosen;
 }
 
-PatternRun run_pattern(const accept::PatternInfo& pattern, const ProbeOptions& options,
+PatternRun run_pattern(const accept::PatternInfo& pattern, const ProbeContext& context,
                        Clock::time_point slot_end, Clock::time_point hard_end) {
+    const auto& options = context.options();
     PatternRun run;
     run.pattern = pattern;
     run.requested_connections = options.accept_connections;
@@ -66,12 +67,19 @@ PatternRun run_pattern(const accept::PatternInfo& pattern, const ProbeOptions& o
         drive.port = group.port();
         drive.connections = options.accept_connections;
         drive.concurrency = options.accept_concurrency;
+        drive.cancelled = [&context] { return context.cancelled(); };
         run.drive = drive_connections(drive, stop_at);
         run.driven = true;
     } else {
         run.not_driven_reason = "no worker became ready in time";
     }
-    run.group = group.stop(std::min(std::max(slot_end, Clock::now() + least_stop_time), hard_end));
+    // Interrupted: the workers are stopped (and killed if they linger) at once, so netdiag
+    // reaps them all before it exits.
+    const auto stop_by =
+        context.cancelled()
+            ? Clock::now() + least_stop_time
+            : std::min(std::max(slot_end, Clock::now() + least_stop_time), hard_end);
+    run.group = group.stop(stop_by);
     return run;
 }
 
@@ -112,14 +120,16 @@ public:
                 PatternRun skipped;
                 skipped.pattern = patterns[i];
                 skipped.requested_connections = options.accept_connections;
-                skipped.not_driven_reason = "not run: the probe's deadline passed";
+                skipped.not_driven_reason = Clock::now() >= hard_end
+                                                ? "not run: the probe's deadline passed"
+                                                : "not run: netdiag was interrupted";
                 input.runs.push_back(skipped);
                 continue;
             }
             context.progress(fmt::format("{}: {} workers, {} connections", patterns[i].id,
                                          options.accept_workers, options.accept_connections));
             const auto slot = (hard_end - Clock::now()) / static_cast<long>(patterns.size() - i);
-            input.runs.push_back(run_pattern(patterns[i], options, Clock::now() + slot, hard_end));
+            input.runs.push_back(run_pattern(patterns[i], context, Clock::now() + slot, hard_end));
         }
 
         result.findings = judge(input);
@@ -149,7 +159,9 @@ public:
         } else if (std::any_of(input.runs.begin(), input.runs.end(),
                                [](const auto& r) { return !r.driven; }) &&
                    context.cancelled()) {
-            result.reason = "the deadline cut the run short; raise --timeout";
+            result.reason = Clock::now() >= context.deadline()
+                                ? "the deadline cut the run short; raise --timeout"
+                                : "interrupted: the patterns not driven were not run";
         }
         return result;
     }

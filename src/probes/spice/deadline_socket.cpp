@@ -131,11 +131,25 @@ IoOutcome DeadlineSocket::write_all(std::span<const std::uint8_t> data,
 
 IoOutcome DeadlineSocket::read_exact(std::span<std::uint8_t> buffer, Clock::time_point deadline) {
     Transfer t;
-    asio::async_read(socket_, asio::buffer(buffer.data(), buffer.size()), t.handler());
+    std::size_t seen = 0;
+    std::optional<Clock::time_point> last_progress;
+    // The completion condition runs after every partial read: it notes when bytes last came,
+    // and otherwise asks for everything, as asio::transfer_all does.
+    const auto note_progress = [&](const asio::error_code& ec, std::size_t n) -> std::size_t {
+        if (n > seen) {
+            seen = n;
+            last_progress = Clock::now();
+        }
+        return ec ? 0 : buffer.size() - n;
+    };
+    asio::async_read(socket_, asio::buffer(buffer.data(), buffer.size()), note_progress,
+                     t.handler());
     const bool completed = run_until(t.done, deadline);
     if (completed && t.ec) return from_error(t.ec, t.bytes, "receive");
-    return t.outcome(completed, fmt::format("receive: {} of {} bytes before the deadline", t.bytes,
-                                            buffer.size()));
+    auto out = t.outcome(completed, fmt::format("receive: {} of {} bytes before the deadline",
+                                                t.bytes, buffer.size()));
+    out.last_progress = last_progress;
+    return out;
 }
 
 void DeadlineSocket::close() {

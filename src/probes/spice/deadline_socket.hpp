@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -20,8 +21,11 @@ struct IoOutcome {
     enum class Kind { ok, timed_out, closed, failed };
     Kind kind = Kind::ok;
     std::size_t bytes = 0;  // transferred before the operation ended
-    SysError error;         // for failed (and closed by reset): the OS's code
-    std::string detail;     // one line: what failed and why
+    // When the last of those bytes arrived (reads only): a peer that still trickles bytes at
+    // the deadline is told apart from one that went silent.
+    std::optional<Clock::time_point> last_progress;
+    SysError error;      // for failed (and closed by reset): the OS's code
+    std::string detail;  // one line: what failed and why
 
     bool ok() const { return kind == Kind::ok; }
 };

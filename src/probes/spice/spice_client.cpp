@@ -14,6 +14,10 @@ namespace {
 using namespace std::chrono_literals;
 namespace sp = netdiag::spice;
 
+// A read that times out with its last byte this close to the deadline is a trickle, not
+// silence: a peer sending one byte a second is always within it.
+constexpr std::chrono::milliseconds trickle_window{2000};
+
 std::string printable_prefix(std::span<const std::uint8_t> bytes) {
     std::string out;
     for (auto b : bytes) out += (b >= 0x20 && b < 0x7f) ? static_cast<char>(b) : '.';
@@ -58,10 +62,22 @@ private:
         obs_.bytes_received = io.bytes;
         const auto where = fmt::format("{}: {}", stage_description(obs_.stage), item);
         switch (io.kind) {
-            case IoOutcome::Kind::timed_out:
+            case IoOutcome::Kind::timed_out: {
+                const auto quiet = io.last_progress
+                                       ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             Clock::now() - *io.last_progress)
+                                       : std::chrono::milliseconds::max();
+                if (quiet < trickle_window) {
+                    obs_.trickling_last_byte = quiet;
+                    return fail(Failure::timed_out,
+                                fmt::format("{}: {} of {} bytes, still arriving at the deadline "
+                                            "(the last {} ms before it): too slow, not silent",
+                                            where, io.bytes, expected, quiet.count()));
+                }
                 return fail(Failure::timed_out,
                             fmt::format("{}: {} of {} bytes, then silence until the deadline",
                                         where, io.bytes, expected));
+            }
             case IoOutcome::Kind::closed:
                 return fail(
                     Failure::closed,

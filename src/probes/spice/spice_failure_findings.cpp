@@ -23,6 +23,7 @@ nlohmann::json base_evidence(const SpiceObservation& o) {
         e["errno_name"] = o.sys_error.native_name;
     }
     if (o.message_type) e["message_type"] = *o.message_type;
+    if (o.trickling_last_byte) e["last_byte_before_deadline_ms"] = o.trickling_last_byte->count();
     if (o.bytes_expected != 0) {
         e["bytes_expected"] = o.bytes_expected;
         e["bytes_received"] = o.bytes_received;
@@ -58,7 +59,9 @@ Finding cannot_connect(const SpiceObservation& o) {
 
 Finding silent_or_closed(const SpiceObservation& o) {
     const bool watching = o.stage == Stage::watching;
-    const auto what = o.failure == Failure::timed_out ? "went silent" : "closed the connection";
+    const auto what = o.failure != Failure::timed_out ? "closed the connection"
+                      : o.trickling_last_byte         ? "sent too slowly"
+                                                      : "went silent";
     auto f = make(
         finding_id::silent_or_closed, watching ? Severity::warning : Severity::error,
         fmt::format("SPICE server at {} {} while {}", o.target, what, stage_description(o.stage)),
@@ -72,7 +75,13 @@ Finding silent_or_closed(const SpiceObservation& o) {
         "in /var/log/libvirt/qemu/<vm>.log.",
         "Check that the port is the plain SPICE port: a `tls-port` needs a TLS client, "
         "and a proxy in front of the server may drop idle or unknown traffic."};
-    if (o.stage == Stage::link_reply) {
+    if (o.trickling_last_byte) {
+        f.remedy.push_back(
+            "Bytes were still arriving, a few at a time: look for a saturated or shaped link, "
+            "a proxy buffering the stream, or a server starved of CPU (a paused or "
+            "overloaded host).");
+    }
+    if (o.stage == Stage::link_reply && !o.trickling_last_byte) {
         f.remedy.push_back(
             "No link reply at all usually means another service owns the port: "
             "`ss -ltnp` shows which process listens.");

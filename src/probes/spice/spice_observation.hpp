@@ -57,6 +57,9 @@ struct SpiceObservation {
     std::size_t bytes_expected = 0;             // for a message cut short: its declared size
     std::size_t bytes_received = 0;             // and how much of it came
     std::optional<std::uint16_t> message_type;  // the message being read when it failed
+    // Timed out while bytes were still coming (the last under 2 s before the deadline): the
+    // peer is too slow, not silent. How long before the deadline the last byte came.
+    std::optional<std::chrono::milliseconds> trickling_last_byte;
 
     // Link
     std::optional<std::uint32_t> server_major;

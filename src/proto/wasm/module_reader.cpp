@@ -116,7 +116,8 @@ Module ModuleReader::read() {
     if (!have_code && !m_.function_types.empty()) {
         r.fail(DecodeErrorKind::malformed, r.offset(),
                "function section declares " + std::to_string(m_.function_types.size()) +
-                   " functions but there is no code section");
+                   " functions but the module ends at offset " + hex_offset(r.offset()) +
+                   " without a code section");
     }
     return std::move(m_);
 }

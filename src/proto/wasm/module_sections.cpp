@@ -156,9 +156,8 @@ void ModuleReader::read_code(ByteReader& r) {
     const std::uint32_t n = r.count("function body", 3);
     if (n != m_.function_types.size()) {
         r.fail(DecodeErrorKind::malformed, at,
-               "has " + std::to_string(n) +
-                   " function bodies but the function section "
-                   "declares " +
+               "count at offset " + hex_offset(at) + " says " + std::to_string(n) +
+                   " function bodies but the function section declares " +
                    std::to_string(m_.function_types.size()));
     }
     m_.bodies.reserve(n);

@@ -21,15 +21,16 @@
 namespace netdiag::test {
 
 enum class MockBehaviour {
-    normal,               // the QEMU 7.2 channel list, then quiet
-    duplicate_in_list,    // PLAYBACK (5, 0) twice in the first list
-    duplicate_later,      // the normal list, then PLAYBACK (5, 0) alone after `delay`
-    huge_length,          // CHANNELS_LIST whose size field says 0xFFFFFFFF
-    stop_mid_message,     // CHANNELS_LIST declared 2000 bytes, 10 sent, then close
-    never_answer,         // accepts, reads the link message, says nothing
-    refuse_link,          // link reply with error `link_error`
-    wrong_magic,          // answers "HTTP/1.1 400 Bad Request"
-    unknown_channel_type  // the normal list plus (42, 0)
+    normal,                // the QEMU 7.2 channel list, then quiet
+    duplicate_in_list,     // PLAYBACK (5, 0) twice in the first list
+    duplicate_later,       // the normal list, then PLAYBACK (5, 0) alone after `delay`
+    huge_length,           // CHANNELS_LIST whose size field says 0xFFFFFFFF
+    stop_mid_message,      // CHANNELS_LIST declared 2000 bytes, 10 sent, then close
+    never_answer,          // accepts, reads the link message, says nothing
+    refuse_link,           // link reply with error `link_error`
+    wrong_magic,           // answers "HTTP/1.1 400 Bad Request"
+    unknown_channel_type,  // the normal list plus (42, 0)
+    trickle                // the link reply one byte per `delay`, as a stalled peer would
 };
 
 class MockSpiceServer {
@@ -60,6 +61,7 @@ public:
     std::atomic<bool> attach_received{false};
     std::atomic<int> pongs{0};
     std::atomic<bool> client_closed{false};
+    std::atomic<int> bytes_trickled{0};
 
     static std::vector<std::uint8_t> read_key(const std::string& path) {
         std::ifstream in(path, std::ios::binary);
@@ -134,6 +136,15 @@ private:
         spice::LinkReply reply;
         std::copy_n(key_.begin(), std::min(key_.size(), reply.public_key.size()),
                     reply.public_key.begin());
+        if (behaviour_ == MockBehaviour::trickle) {
+            const auto bytes = spice::encode_link_reply(reply);
+            for (std::size_t i = 0; i < bytes.size(); ++i) {
+                co_await asio::async_write(s, asio::buffer(&bytes[i], 1), asio::use_awaitable);
+                ++bytes_trickled;
+                co_await wait(delay_);
+            }
+            co_return co_await drain(s);
+        }
         if (behaviour_ == MockBehaviour::refuse_link) {
             reply.error = link_error_;
             co_await send(s, spice::encode_link_reply(reply));

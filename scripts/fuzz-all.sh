@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Fuzzes every libFuzzer target in tests/fuzz/ for a bounded time each, one after the other, and
+# prints one line per target: executions, executions per second, and the verdict.
+#
+#   scripts/fuzz-all.sh [SECONDS_PER_TARGET]     default 60 (what the test command runs)
+#   scripts/fuzz-all.sh 3600                     an hour each, for a longer campaign
+#
+# Each target builds and keeps its grown corpus under build/fuzz-all/<target>/ (FUZZ_ALL_DIR to
+# change). A crash stops nothing else: every target runs, then the exit status is 1 and the
+# crashing inputs are listed. To keep a crash fixed, copy its input into
+# tests/fuzz/corpus/<target>/ once the bug is fixed: ctest replays that folder in every build.
+# Needs clang++ and libFuzzer's runtime (Debian: clang libclang-rt-14-dev); without them it
+# says SKIPPED and exits 0, so a plain build machine is not blocked by it.
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+seconds=${1:-60}
+out=${FUZZ_ALL_DIR:-$root/build/fuzz-all}
+targets=(wasm spice zenoh report)
+
+if ! command -v "${FUZZ_CXX:-clang++}" >/dev/null 2>&1; then
+    echo "SKIPPED: fuzzing needs clang++ (Debian packages clang libclang-rt-14-dev)"
+    exit 0
+fi
+probe_dir=$(mktemp -d)
+trap 'rm -rf "$probe_dir"' EXIT
+echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' \
+    >"$probe_dir/probe.cpp"
+if ! "${FUZZ_CXX:-clang++}" -fsanitize=fuzzer "$probe_dir/probe.cpp" -o "$probe_dir/probe" 2>/dev/null; then
+    echo "SKIPPED: clang++ cannot link -fsanitize=fuzzer (install libclang-rt-14-dev)"
+    exit 0
+fi
+
+summary=()
+crashes=()
+failed=0
+for target in "${targets[@]}"; do
+    dir="$out/$target"
+    mkdir -p "$dir"
+    start=$SECONDS
+    FUZZ_BUILD_DIR=$dir "$root/tests/fuzz/run_fuzz.sh" "$target" "$seconds" >"$dir/run.log" 2>&1
+    status=$?
+    took=$((SECONDS - start))
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log" 2>/dev/null | tail -1)
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/fuzz.log" 2>/dev/null | tail -1)
+    corpus=$(find "$dir/corpus" -type f | wc -l)
+    if [[ $status -eq 0 ]]; then
+        verdict="no finding"
+    else
+        verdict="FAILED (exit $status, log $dir/run.log)"
+        failed=1
+        while IFS= read -r f; do crashes+=("$f"); done < <(find "$dir" -maxdepth 1 -type f \
+            \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \))
+        tail -40 "$dir/run.log"
+    fi
+    summary+=("$(printf '%-8s %12s %10s %8s %6ss  %s' "$target" "${runs:-?}" "${rate:-?}" \
+        "$corpus" "$took" "$verdict")")
+done
+
+printf '%-8s %12s %10s %8s %7s  %s\n' target executions exec/s corpus wall verdict
+printf '%s\n' "${summary[@]}"
+if [[ $failed -ne 0 ]]; then
+    echo "inputs that failed (reproduce: tests/fuzz/run_fuzz.sh <target> 0 FILE):"
+    printf '  %s\n' "${crashes[@]}"
+fi
+exit $failed
