@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "core/duration.hpp"
@@ -19,6 +21,28 @@
 
 namespace netdiag::cli {
 namespace {
+
+// A name given to --multicast-interface that no interface of this host has: a typo would
+// otherwise read as "cannot join on any interface", a wrong verdict about the network.
+std::optional<std::string> unknown_interface_error(const platform::HostSnapshot& host,
+                                                   const std::vector<std::string>& names) {
+    std::vector<std::string> known;
+    for (const auto& iface : host.interfaces) {
+        known.push_back(iface.friendly_name.empty() ? iface.name : iface.friendly_name);
+    }
+    for (const auto& name : names) {
+        const bool found = std::any_of(
+            host.interfaces.begin(), host.interfaces.end(),
+            [&](const auto& iface) { return iface.name == name || iface.friendly_name == name; });
+        if (!found) {
+            return fmt::format(
+                "--multicast-interface: no interface named '{}' on this host; "
+                "interfaces: {}",
+                name, fmt::join(known, ", "));
+        }
+    }
+    return std::nullopt;
+}
 
 std::string join(const std::vector<std::string_view>& items, std::string_view separator) {
     std::string out;
@@ -67,6 +91,11 @@ int run_probe_command(const ProbeCommandOptions& options, CliIo& io) {
 
     const auto host = platform::read_host_snapshot();
     report.host = platform::to_json(host);
+    if (const auto error =
+            unknown_interface_error(host, options.probe_options.multicast_interfaces)) {
+        io.err << "netdiag: error: " << *error << "\nRun 'netdiag --help' for usage.\n";
+        return exit_usage;
+    }
 
     RunOptions run_options;
     run_options.timeout = options.timeout;

@@ -1,6 +1,7 @@
 #include "watch_command.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/duration.hpp"
 #include "core/exit_code.hpp"
@@ -116,6 +117,14 @@ std::string start_line(const watch::WatchRecord& record, const WatchCommand& com
     for (const auto& i : record.initial) {
         if (!states.empty()) states += ", ";
         states += fmt::format("{} {}", i.name, platform::links::to_string(i.state));
+    }
+    // A named interface that is absent now (an unplugged USB adapter) is watched for.
+    for (const auto& name : command.interfaces) {
+        const bool present = std::any_of(record.initial.begin(), record.initial.end(),
+                                         [&](const auto& i) { return i.name == name; });
+        if (present) continue;
+        if (!states.empty()) states += ", ";
+        states += name + " absent (watching for it to appear)";
     }
     return fmt::format("netdiag watch: {} interface(s) [{}] for {}{}{}; Ctrl-C ends it\n",
                        record.initial.size(), states, command.duration,

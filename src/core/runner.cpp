@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 // Everything a probe thread touches lives here, shared with the runner, so an abandoned thread
 // never reads freed memory.
 struct ProbeRun {
-    const ProbeInfo* info = nullptr;
+    ProbeInfo info;  // a copy: the caller's may be gone before an abandoned thread ends
     platform::HostSnapshot host;
     ProbeOptions options;
     ProbeContext::ProgressSink progress;
@@ -42,18 +42,18 @@ ProbeResult error_result(const ProbeInfo& info, std::string reason) {
 void execute(const std::shared_ptr<ProbeRun>& run) {
     ProbeResult result;
     try {
-        ProbeContext context(std::string(run->info->id), run->host, run->options, run->deadline,
+        ProbeContext context(std::string(run->info.id), run->host, run->options, run->deadline,
                              run->cancel, run->progress);
-        auto probe = run->info->make();
+        auto probe = run->info.make();
         result = probe->run(context);
-        result.probe = std::string(run->info->id);
+        result.probe = std::string(run->info.id);
         if (result.status == ProbeStatus::pass) {
             result.status = status_from_findings(result.findings);
         }
     } catch (const std::exception& e) {
-        result = error_result(*run->info, fmt::format("probe failed: {}", e.what()));
+        result = error_result(run->info, fmt::format("probe failed: {}", e.what()));
     } catch (...) {
-        result = error_result(*run->info, "probe failed with an unknown exception");
+        result = error_result(run->info, "probe failed with an unknown exception");
     }
     result.duration =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - run->started);
@@ -68,7 +68,7 @@ void execute(const std::shared_ptr<ProbeRun>& run) {
 std::shared_ptr<ProbeRun> start(const ProbeInfo* info, const platform::HostSnapshot& host,
                                 const RunOptions& options) {
     auto run = std::make_shared<ProbeRun>();
-    run->info = info;
+    run->info = *info;
     run->host = host;
     run->options = options.probe_options;
     run->progress = options.progress;
@@ -113,12 +113,12 @@ ProbeResult collect(ProbeRun& run, const RunOptions& options, RunOutcome& outcom
     outcome.abandoned_threads = true;
     auto result =
         interrupted(options)
-            ? error_result(*run.info, "interrupted before the probe finished")
-            : error_result(*run.info, fmt::format("did not finish within its {} ms deadline",
-                                                  options.timeout.count()));
+            ? error_result(run.info, "interrupted before the probe finished")
+            : error_result(run.info, fmt::format("did not finish within its {} ms deadline",
+                                                 options.timeout.count()));
     result.duration =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - run.started);
-    spdlog::debug("probe {}: abandoned: {}", run.info->id, result.reason);
+    spdlog::debug("probe {}: abandoned: {}", run.info.id, result.reason);
     return result;
 }
 
