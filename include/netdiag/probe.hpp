@@ -62,6 +62,8 @@ public:
     std::chrono::milliseconds time_left() const;
     // True once the deadline has passed or the run was interrupted.
     bool cancelled() const;
+    // True when the run was interrupted (SIGINT/SIGTERM) before the deadline.
+    bool interrupted() const;
     // A short human line about what the probe is doing now (shown on a TTY only).
     void progress(std::string_view line) const;
 

@@ -19,6 +19,10 @@ std::chrono::milliseconds ProbeContext::time_left() const {
     return left.count() > 0 ? left : std::chrono::milliseconds{0};
 }
 
+bool ProbeContext::interrupted() const {
+    return cancel_flag_.load() && std::chrono::steady_clock::now() < deadline_;
+}
+
 bool ProbeContext::cancelled() const {
     return cancel_flag_.load() || std::chrono::steady_clock::now() >= deadline_;
 }

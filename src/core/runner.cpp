@@ -50,6 +50,14 @@ void execute(const std::shared_ptr<ProbeRun>& run) {
         if (result.status == ProbeStatus::pass) {
             result.status = status_from_findings(result.findings);
         }
+        // Cancelled before its deadline means interrupted: what it returned is partial, so a
+        // clean result is not a pass. Its findings stay; the status says it was cut short.
+        if (result.status == ProbeStatus::pass && run->cancel.load() &&
+            Clock::now() < run->deadline) {
+            result.status = ProbeStatus::skip;
+            result.reason = result.reason.empty() ? "interrupted before it finished"
+                                                  : "interrupted: " + result.reason;
+        }
     } catch (const std::exception& e) {
         result = error_result(run->info, fmt::format("probe failed: {}", e.what()));
     } catch (...) {
@@ -148,7 +156,10 @@ RunOutcome run_probes(const std::vector<const ProbeInfo*>& probes,
 
     for (size_t i = 0; i < probes.size(); ++i) {
         if (outcome.results[i].probe.empty()) {
-            outcome.results[i] = error_result(*probes[i], "not run: the run was interrupted");
+            // Not netdiag's failure: the user stopped the run before this probe's turn.
+            auto skipped = error_result(*probes[i], "not run: the run was interrupted");
+            skipped.status = ProbeStatus::skip;
+            outcome.results[i] = std::move(skipped);
         }
     }
     outcome.interrupted = interrupted(options);

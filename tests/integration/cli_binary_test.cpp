@@ -92,6 +92,13 @@ TEST_CASE("SIGINT during a run still writes the report, marked interrupted, exit
     const auto report = nlohmann::json::parse(netdiag::testing::slurp(report_path));
     CHECK(report["interrupted"] == true);
     CHECK_FALSE(report["probes"].empty());
+    // Every probe that was running saw the interrupt and returned what it had: none had to be
+    // abandoned (that would lose its partial results).
+    for (const auto& probe : report["probes"]) {
+        INFO(probe["id"] << ": " << probe.value("reason", ""));
+        CHECK(probe.value("reason", "").find("interrupted before the probe finished") ==
+              std::string::npos);
+    }
     std::filesystem::remove_all(dir);
 }
 

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "core/runner.hpp"
@@ -47,9 +48,10 @@ TEST_CASE("a probe that throws becomes status error with the reason; others stil
 }
 
 TEST_CASE("a hanging probe cannot hold the run past its deadline") {
-    std::atomic<bool> release{false};
-    const auto hang = probe("hang", [&release](ProbeContext&) {
-        while (!release) std::this_thread::sleep_for(5ms);  // ignores its deadline
+    // Shared, not on this test's stack: the abandoned thread outlives the test case.
+    const auto release = std::make_shared<std::atomic<bool>>(false);
+    const auto hang = probe("hang", [release](ProbeContext&) {
+        while (!*release) std::this_thread::sleep_for(5ms);  // ignores its deadline
         return ProbeResult{};
     });
     RunOptions options;
@@ -58,7 +60,7 @@ TEST_CASE("a hanging probe cannot hold the run past its deadline") {
     const auto start = Clock::now();
     const auto outcome = run_probes({&hang}, {}, options);
     const auto took = Clock::now() - start;
-    release = true;
+    *release = true;
     CHECK(took < 600ms);
     CHECK(took >= 200ms);
     REQUIRE(outcome.results.size() == 1);
@@ -136,9 +138,38 @@ TEST_CASE("an interrupt stops the run promptly and marks it") {
     signal.join();
     CHECK(Clock::now() - start < 1s);
     CHECK(outcome.interrupted);
-    CHECK(outcome.results[0].status == ProbeStatus::pass);  // it returned what it had
-    CHECK(outcome.results[1].status == ProbeStatus::error);
-    CHECK(outcome.results[1].reason.find("interrupted") != std::string::npos);
+    // It returned what it had, nothing: cut short, so not a pass.
+    CHECK(outcome.results[0].status == ProbeStatus::skip);
+    CHECK(outcome.results[0].reason == "interrupted before it finished");
+    // Never started: skipped, not broken.
+    CHECK(outcome.results[1].status == ProbeStatus::skip);
+    CHECK(outcome.results[1].reason == "not run: the run was interrupted");
+}
+
+TEST_CASE("an interrupted probe keeps its findings; one that ended first keeps its pass") {
+    std::atomic<bool> interrupt{false};
+    const auto quick = probe("quick", [](ProbeContext&) { return ProbeResult{}; });
+    const auto finding = probe("finding", [](ProbeContext& context) {
+        while (!context.cancelled()) std::this_thread::sleep_for(2ms);
+        ProbeResult r;
+        Finding f;
+        f.id = "ND-TEST-001";
+        f.severity = Severity::warning;
+        r.findings.push_back(f);
+        return r;
+    });
+    RunOptions options;
+    options.timeout = 10s;
+    options.interrupt = &interrupt;
+    std::thread signal([&] {
+        std::this_thread::sleep_for(100ms);
+        interrupt = true;
+    });
+    const auto outcome = run_probes({&quick, &finding}, {}, options);
+    signal.join();
+    CHECK(outcome.results[0].status == ProbeStatus::pass);
+    CHECK(outcome.results[1].status == ProbeStatus::warn);
+    CHECK(outcome.results[1].findings.size() == 1);
 }
 
 TEST_CASE("probes see the deadline and the host snapshot through the context") {

@@ -78,17 +78,41 @@ std::string process_name(const fs::path& proc_dir) {
     return name;
 }
 
+// When the process started, in clock ticks since boot (field 22 of /proc/PID/stat); the
+// largest value when unreadable.
+unsigned long long start_time(const fs::path& proc_dir) {
+    std::ifstream in(proc_dir / "stat");
+    std::string line;
+    std::getline(in, line);
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) return ~0ULL;
+    std::istringstream fields(line.substr(close + 1));
+    std::string field;
+    // Fields after "(comm)" start at field 3 (state); starttime is field 22.
+    for (int i = 3; i <= 22 && fields >> field; ++i) {
+        if (i == 22) return std::strtoull(field.c_str(), nullptr, 10);
+    }
+    return ~0ULL;
+}
+
 // inode -> (pid, name) for the inodes asked about. Unreadable fd folders (other users'
 // processes without root) are counted so the report can say why an owner has no name.
+// A socket shared by several processes (children inherit descriptors) is credited to the one
+// that started first, which is normally the one that opened it; netdiag itself, which may
+// have inherited it too, is never named.
 std::map<std::uint64_t, std::pair<long, std::string>> find_processes(
     const std::vector<SocketEntry>& entries, int& unreadable) {
     std::map<std::uint64_t, std::pair<long, std::string>> found;
+    std::map<std::uint64_t, unsigned long long> found_started;
+    const auto self = static_cast<long>(::getpid());
     std::error_code ec;
     for (const auto& proc : fs::directory_iterator("/proc", ec)) {
         const auto pid_text = proc.path().filename().string();
         if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) {
             continue;
         }
+        const long pid = std::stol(pid_text);
+        if (pid == self) continue;
         std::error_code fd_ec;
         fs::directory_iterator fds(proc.path() / "fd", fd_ec);
         if (fd_ec) {
@@ -101,8 +125,12 @@ std::map<std::uint64_t, std::pair<long, std::string>> find_processes(
             if (link_ec || target.rfind("socket:[", 0) != 0) continue;
             const auto inode = std::strtoull(target.c_str() + 8, nullptr, 10);
             for (const auto& e : entries) {
-                if (e.inode == inode && !found.count(inode)) {
-                    found[inode] = {std::stol(pid_text), process_name(proc.path())};
+                if (e.inode != inode) continue;
+                const auto started = start_time(proc.path());
+                const auto known = found_started.find(inode);
+                if (known == found_started.end() || started < known->second) {
+                    found[inode] = {pid, process_name(proc.path())};
+                    found_started[inode] = started;
                 }
             }
         }

@@ -40,11 +40,28 @@ void ZenohScout::send(MulticastFacts& facts) {
     }
 }
 
-void ZenohScout::collect(MulticastFacts& facts, std::chrono::steady_clock::time_point until) {
+void ZenohScout::collect(MulticastFacts& facts, std::chrono::steady_clock::time_point until,
+                         const std::function<bool()>& cancelled) {
+    using Clock = std::chrono::steady_clock;
+    // The window is waited out in slices so an interrupt is seen within one.
+    constexpr auto slice = std::chrono::milliseconds(50);
+    const auto started = Clock::now();
+    bool stopped = false;
     for (auto& outlet : outlets_) {
         for (;;) {
-            auto got = outlet.socket.receive(until);
-            if (!got.datagram) break;
+            auto got = outlet.socket.receive(stopped ? Clock::now()
+                                                     : std::min(until, Clock::now() + slice));
+            if (!got.datagram) {
+                if (!got.timed_out || stopped || Clock::now() >= until) break;
+                if (cancelled && cancelled()) {
+                    stopped = true;
+                    facts.zenoh.window_ms =
+                        static_cast<unsigned>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  Clock::now() - started)
+                                                  .count());
+                }
+                continue;
+            }
             const auto& d = *got.datagram;
             const auto source = endpoint_text(d.source_address, d.source_port);
             auto decoded = zenoh::decode_hello(d.bytes);

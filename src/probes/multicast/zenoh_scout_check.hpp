@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -16,7 +17,9 @@ public:
     // kernel's default choice when that row was tried). Sockets stay open for collect().
     void send(MulticastFacts& facts);
     // Reads Hello replies until `until`, then closes the sockets.
-    void collect(MulticastFacts& facts, std::chrono::steady_clock::time_point until);
+    // Stops early once `cancelled` says so (interrupted); window_ms then says how long it was.
+    void collect(MulticastFacts& facts, std::chrono::steady_clock::time_point until,
+                 const std::function<bool()>& cancelled = {});
 
 private:
     struct Outlet {

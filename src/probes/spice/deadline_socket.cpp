@@ -7,10 +7,17 @@
 namespace netdiag::spice_probe {
 
 bool DeadlineSocket::run_until(bool& done, Clock::time_point deadline) {
+    // In slices, so an interrupt is seen within one.
+    constexpr auto slice = std::chrono::milliseconds(50);
+    interrupted_ = false;
     io_.restart();
     while (!done && Clock::now() < deadline) {
-        io_.run_one_until(deadline);
-        if (io_.stopped()) break;
+        if (interrupt_ && interrupt_()) {
+            interrupted_ = true;
+            break;
+        }
+        io_.run_one_until(std::min(deadline, Clock::now() + slice));
+        if (io_.stopped()) break;  // out of work: the operation has completed
     }
     if (done) return true;
     // Deadline: cancel whatever is pending and let its handler run with operation_aborted.
@@ -61,8 +68,8 @@ IoOutcome DeadlineSocket::connect(const std::string& host, std::uint16_t port,
         if (!run_until(done, deadline)) {
             resolver.cancel();
             IoOutcome out;
-            out.kind = IoOutcome::Kind::timed_out;
-            out.detail = fmt::format("resolve {}: no answer before the deadline", host);
+            out.kind = stop_kind();
+            out.detail = fmt::format("resolve {}: {}", host, stop_reason());
             return out;
         }
         if (ec) return from_error(ec, 0, fmt::format("resolve {}", host).c_str());
@@ -79,8 +86,8 @@ IoOutcome DeadlineSocket::connect(const std::string& host, std::uint16_t port,
     const auto what = fmt::format("connect {}:{}", host, port);
     if (!run_until(done, deadline)) {
         IoOutcome out;
-        out.kind = IoOutcome::Kind::timed_out;
-        out.detail = fmt::format("{}: no answer before the deadline", what);
+        out.kind = stop_kind();
+        out.detail = fmt::format("{}: {}", what, stop_reason());
         return out;
     }
     if (ec) return from_error(ec, 0, what.c_str());
@@ -105,13 +112,13 @@ struct Transfer {
         };
     }
 
-    // What a transfer that did not fail came to: done, or cut by the deadline.
-    IoOutcome outcome(bool completed, std::string timeout_detail) const {
+    // What a transfer that did not fail came to: done, or cut by the deadline or an interrupt.
+    IoOutcome outcome(bool completed, IoOutcome::Kind stopped_by, std::string detail) const {
         IoOutcome out;
         out.bytes = bytes;
         if (!completed) {
-            out.kind = IoOutcome::Kind::timed_out;
-            out.detail = std::move(timeout_detail);
+            out.kind = stopped_by;
+            out.detail = std::move(detail);
         }
         return out;
     }
@@ -125,8 +132,9 @@ IoOutcome DeadlineSocket::write_all(std::span<const std::uint8_t> data,
     asio::async_write(socket_, asio::buffer(data.data(), data.size()), t.handler());
     const bool completed = run_until(t.done, deadline);
     if (completed && t.ec) return from_error(t.ec, t.bytes, "send");
-    return t.outcome(completed, fmt::format("send: {} of {} bytes sent before the deadline",
-                                            t.bytes, data.size()));
+    return t.outcome(completed, stop_kind(),
+                     fmt::format("send: {} of {} bytes sent, then {}", t.bytes, data.size(),
+                                 interrupted_ ? "interrupted" : "the deadline"));
 }
 
 IoOutcome DeadlineSocket::read_exact(std::span<std::uint8_t> buffer, Clock::time_point deadline) {
@@ -146,8 +154,9 @@ IoOutcome DeadlineSocket::read_exact(std::span<std::uint8_t> buffer, Clock::time
                      t.handler());
     const bool completed = run_until(t.done, deadline);
     if (completed && t.ec) return from_error(t.ec, t.bytes, "receive");
-    auto out = t.outcome(completed, fmt::format("receive: {} of {} bytes before the deadline",
-                                                t.bytes, buffer.size()));
+    auto out = t.outcome(completed, stop_kind(),
+                         fmt::format("receive: {} of {} bytes, then {}", t.bytes, buffer.size(),
+                                     interrupted_ ? "interrupted" : "the deadline"));
     out.last_progress = last_progress;
     return out;
 }

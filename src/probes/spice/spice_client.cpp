@@ -27,6 +27,7 @@ std::string printable_prefix(std::span<const std::uint8_t> bytes) {
 class MainChannelClient {
 public:
     explicit MainChannelClient(const ClientSettings& s) : s_(s) {
+        sock_.set_interrupt(s_.interrupted);
         obs_.target = s.target;
         obs_.password_given = s.password_given;
         obs_.watch_asked = s.watch;
@@ -62,6 +63,10 @@ private:
         obs_.bytes_received = io.bytes;
         const auto where = fmt::format("{}: {}", stage_description(obs_.stage), item);
         switch (io.kind) {
+            case IoOutcome::Kind::interrupted:
+                return fail(Failure::interrupted,
+                            fmt::format("{}: netdiag was interrupted after {} of {} bytes", where,
+                                        io.bytes, expected));
             case IoOutcome::Kind::timed_out: {
                 const auto quiet = io.last_progress
                                        ? std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -103,9 +108,10 @@ private:
         const auto io = sock_.connect(s_.host, s_.port, step_deadline());
         if (!io.ok()) {
             obs_.sys_error = io.error;
-            return fail(io.kind == IoOutcome::Kind::timed_out ? Failure::timed_out
-                                                              : Failure::connect_failed,
-                        io.detail);
+            const auto failure = io.kind == IoOutcome::Kind::interrupted ? Failure::interrupted
+                                 : io.kind == IoOutcome::Kind::timed_out ? Failure::timed_out
+                                                                         : Failure::connect_failed;
+            return fail(failure, io.detail);
         }
         obs_.endpoint = sock_.remote_endpoint();
         obs_.connected_at = since_start();
@@ -303,8 +309,12 @@ private:
         std::vector<std::uint8_t> body;
         const auto deadline = step_deadline();
         while (true) {
+            if (s_.interrupted && s_.interrupted()) {
+                return fail(Failure::interrupted, fmt::format("{}: netdiag was interrupted",
+                                                              stage_description(obs_.stage)));
+            }
             if (s_.cancelled && s_.cancelled()) {
-                return fail(Failure::timed_out, fmt::format("{}: the probe was cancelled",
+                return fail(Failure::timed_out, fmt::format("{}: the probe's deadline passed",
                                                             stage_description(obs_.stage)));
             }
             const auto r = read_message(deadline, header, body);

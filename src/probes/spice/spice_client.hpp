@@ -24,6 +24,7 @@ struct ClientSettings {
     std::chrono::milliseconds watch{2000};         // after the first list
     std::chrono::milliseconds step_timeout{5000};  // longest silence during the handshake
     std::function<bool()> cancelled;               // polled between messages
+    std::function<bool()> interrupted;             // polled while waiting, too
 };
 
 SpiceObservation observe_spice_server(const ClientSettings& settings);

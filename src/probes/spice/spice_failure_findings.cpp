@@ -177,6 +177,7 @@ Finding auth(const SpiceObservation& o) {
 std::optional<Finding> failure_finding(const SpiceObservation& o) {
     switch (o.failure) {
         case Failure::none:
+        case Failure::interrupted:  // says nothing about the server
             return std::nullopt;
         case Failure::connect_failed:
             return cannot_connect(o);

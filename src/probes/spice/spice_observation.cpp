@@ -62,6 +62,8 @@ std::string_view failure_name(Failure failure) {
             return "auth_failed";
         case Failure::crypto_failed:
             return "crypto_failed";
+        case Failure::interrupted:
+            return "interrupted";
     }
     return "none";
 }

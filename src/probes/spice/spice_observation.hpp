@@ -38,6 +38,7 @@ enum class Failure {
     link_refused,      // link reply or link result carried an error code
     auth_failed,       // PERMISSION_DENIED after the ticket, or no usable auth mechanism
     crypto_failed,     // the server's public key could not encrypt the ticket
+    interrupted,       // netdiag was interrupted (SIGINT/SIGTERM): no verdict on the server
 };
 std::string_view failure_name(Failure failure);
 

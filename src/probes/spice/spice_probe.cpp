@@ -42,6 +42,7 @@ public:
             s.deadline = context.deadline();
             s.watch = options.spice_watch;
             s.cancelled = [&context] { return context.cancelled(); };
+            s.interrupted = [&context] { return context.interrupted(); };
             settings.push_back(std::move(s));
         }
 
@@ -69,6 +70,12 @@ public:
         for (const auto& f : result.findings) {
             if (f.severity == Severity::error) {
                 result.reason = f.title;
+                break;
+            }
+        }
+        for (const auto& o : observations) {
+            if (o.failure == Failure::interrupted) {
+                result.reason = o.target + ": " + o.failure_detail;
                 break;
             }
         }

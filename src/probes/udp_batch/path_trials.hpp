@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 
 #include "netdiag/udp_send.hpp"
 #include "udp_batch_run.hpp"
@@ -19,6 +20,8 @@ struct TrialSetup {
     std::size_t batch = 32;
     Verifier* verifier = nullptr;  // null: sends are not verified (--udp-target)
     std::chrono::steady_clock::time_point deadline;
+    // Asked now and then while measuring: true ends the measurement early (interrupted).
+    std::function<bool()> cancelled;
 };
 
 class StreamIds {

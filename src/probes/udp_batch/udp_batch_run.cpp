@@ -40,6 +40,7 @@ nlohmann::json to_json(const Throughput& t) {
     if (t.retries > 0) json["retries"] = t.retries;
     if (t.received) json["received"] = *t.received;
     if (t.stopped_early) json["stopped_by"] = to_json(t.stopped_by);
+    if (t.interrupted) json["interrupted"] = true;
     return json;
 }
 

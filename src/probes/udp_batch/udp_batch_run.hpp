@@ -52,6 +52,7 @@ struct Throughput {
     std::optional<std::uint64_t> received;  // datagrams the sink read, where one listens
     platform::udp::SendOutcome stopped_by;  // the failure that ended it early, if any
     bool stopped_early = false;
+    bool interrupted = false;  // netdiag was interrupted: the figures cover a shorter window
 
     double datagrams_per_second() const { return seconds > 0 ? datagrams / seconds : 0; }
     double gbit_per_second() const { return seconds > 0 ? bytes * 8.0 / seconds / 1e9 : 0; }
