@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/runner.hpp"
+#include "in_process_run.hpp"
 #include "netdiag/platform.hpp"
 #include "netdiag/probe.hpp"
 
@@ -76,15 +77,8 @@ TEST_CASE("no probe leaves a descriptor, thread or child process behind", "[reso
         return;
     }
     const auto host = netdiag::platform::read_host_snapshot();
-    netdiag::RunOptions options;
-    options.timeout = std::chrono::seconds(10);
-    options.probe_options.multicast_interfaces = {"lo"};  // traffic stays on loopback
-    options.probe_options.zenoh_window = std::chrono::milliseconds(200);
-    options.probe_options.udp_measure = std::chrono::milliseconds(20);
-    options.probe_options.accept_connections = 40;
-    options.probe_options.accept_worker_binary = NETDIAG_BINARY;
-    options.probe_options.wasm_paths = {std::string(NETDIAG_FIXTURES_DIR) +
-                                        "/wasm/bad_socket_constants.wasm"};
+    const auto options = netdiag::testing::short_in_process_run(std::string(NETDIAG_FIXTURES_DIR) +
+                                                                "/wasm/bad_socket_constants.wasm");
 
     // Warm up once: first use of some facilities (the resolver, spdlog) keeps a descriptor
     // or thread for the life of the process by design; that is not a per-probe leak.

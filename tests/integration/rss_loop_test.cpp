@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/runner.hpp"
+#include "in_process_run.hpp"
 #include "netdiag/platform.hpp"
 #include "netdiag/probe.hpp"
 
@@ -49,14 +50,8 @@ TEST_CASE("200 runs of every probe in one process keep resident memory flat", "[
         return;
     }
     const auto host = netdiag::platform::read_host_snapshot();
-    netdiag::RunOptions options;
-    options.timeout = std::chrono::seconds(10);
-    options.probe_options.multicast_interfaces = {"lo"};  // traffic stays on loopback
-    options.probe_options.zenoh_window = std::chrono::milliseconds(50);
-    options.probe_options.udp_measure = std::chrono::milliseconds(10);
-    options.probe_options.accept_connections = 40;
-    options.probe_options.accept_worker_binary = NETDIAG_BINARY;
-    options.probe_options.wasm_paths = {std::string(NETDIAG_FIXTURES_DIR) + "/wasm"};
+    const auto options =
+        netdiag::testing::short_in_process_run(std::string(NETDIAG_FIXTURES_DIR) + "/wasm");
 
     std::vector<const netdiag::ProbeInfo*> all;
     for (const auto& info : netdiag::probe_registry()) all.push_back(&info);

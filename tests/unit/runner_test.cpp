@@ -31,6 +31,33 @@ ProbeInfo probe(std::string_view id, std::function<ProbeResult(ProbeContext&)> b
     return info;
 }
 
+// Waits until cancelled (deadline or interrupt), then returns one warning finding.
+ProbeResult warning_when_cancelled(ProbeContext& context) {
+    while (!context.cancelled()) std::this_thread::sleep_for(2ms);
+    ProbeResult r;
+    Finding f;
+    f.id = "ND-TEST-001";
+    f.severity = Severity::warning;
+    r.findings = {f};
+    return r;
+}
+
+// Runs the probes with a 10 s deadline and interrupts the run after `delay`, as Ctrl-C would.
+RunOutcome run_interrupted_after(std::chrono::milliseconds delay,
+                                 const std::vector<const ProbeInfo*>& probes) {
+    std::atomic<bool> interrupt{false};
+    RunOptions options;
+    options.timeout = 10s;
+    options.interrupt = &interrupt;
+    std::thread signal([&] {
+        std::this_thread::sleep_for(delay);
+        interrupt = true;
+    });
+    auto outcome = run_probes(probes, {}, options);
+    signal.join();
+    return outcome;
+}
+
 }  // namespace
 
 TEST_CASE("a probe that throws becomes status error with the reason; others still run") {
@@ -71,15 +98,7 @@ TEST_CASE("a hanging probe cannot hold the run past its deadline") {
 }
 
 TEST_CASE("a probe that watches its deadline returns in time with its findings") {
-    const auto polite = probe("polite", [](ProbeContext& context) {
-        while (!context.cancelled()) std::this_thread::sleep_for(2ms);
-        ProbeResult r;
-        Finding f;
-        f.id = "ND-TEST-001";
-        f.severity = Severity::warning;
-        r.findings = {f};
-        return r;
-    });
+    const auto polite = probe("polite", warning_when_cancelled);
     RunOptions options;
     options.timeout = 100ms;
     const auto outcome = run_probes({&polite}, {}, options);
@@ -119,23 +138,14 @@ TEST_CASE("shared probes run concurrently, exclusive ones alone") {
 }
 
 TEST_CASE("an interrupt stops the run promptly and marks it") {
-    std::atomic<bool> interrupt{false};
     const auto slow = probe("slow", [](ProbeContext& context) {
         while (!context.cancelled()) std::this_thread::sleep_for(2ms);
         return ProbeResult{};
     });
     const auto later = probe(
         "later", [](ProbeContext&) { return ProbeResult{}; }, true);
-    RunOptions options;
-    options.timeout = 10s;
-    options.interrupt = &interrupt;
-    std::thread signal([&] {
-        std::this_thread::sleep_for(100ms);
-        interrupt = true;
-    });
     const auto start = Clock::now();
-    const auto outcome = run_probes({&slow, &later}, {}, options);
-    signal.join();
+    const auto outcome = run_interrupted_after(100ms, {&slow, &later});
     CHECK(Clock::now() - start < 1s);
     CHECK(outcome.interrupted);
     // It returned what it had, nothing: cut short, so not a pass.
@@ -147,26 +157,9 @@ TEST_CASE("an interrupt stops the run promptly and marks it") {
 }
 
 TEST_CASE("an interrupted probe keeps its findings; one that ended first keeps its pass") {
-    std::atomic<bool> interrupt{false};
     const auto quick = probe("quick", [](ProbeContext&) { return ProbeResult{}; });
-    const auto finding = probe("finding", [](ProbeContext& context) {
-        while (!context.cancelled()) std::this_thread::sleep_for(2ms);
-        ProbeResult r;
-        Finding f;
-        f.id = "ND-TEST-001";
-        f.severity = Severity::warning;
-        r.findings.push_back(f);
-        return r;
-    });
-    RunOptions options;
-    options.timeout = 10s;
-    options.interrupt = &interrupt;
-    std::thread signal([&] {
-        std::this_thread::sleep_for(100ms);
-        interrupt = true;
-    });
-    const auto outcome = run_probes({&quick, &finding}, {}, options);
-    signal.join();
+    const auto finding = probe("finding", warning_when_cancelled);
+    const auto outcome = run_interrupted_after(100ms, {&quick, &finding});
     CHECK(outcome.results[0].status == ProbeStatus::pass);
     CHECK(outcome.results[1].status == ProbeStatus::warn);
     CHECK(outcome.results[1].findings.size() == 1);
