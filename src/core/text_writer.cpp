@@ -140,16 +140,26 @@ void render_host(std::string& out, const nlohmann::json& host) {
         if (!i.value("usb_power_control", "").empty()) {
             bus += " power=" + i.value("usb_power_control", "");
         }
-        table["rows"].push_back({i.value("name", ""), i.value("oper_state", ""), flags,
+        // Windows names adapters by GUID; people know them by their friendly name, which is
+        // what the table shows (the JSON keeps both).
+        const auto friendly = i.value("friendly_name", "");
+        table["rows"].push_back({friendly.empty() ? i.value("name", "") : friendly,
+                                 i.value("oper_state", ""), flags,
                                  i.value("mtu", 0), bus, addresses});
     }
     render_table(out, table);
     const auto routes = host.value("default_routes", nlohmann::json::array());
     if (routes.empty()) out += "  default route: none\n";
     for (const auto& r : routes) {
+        auto dev = r.value("interface", "");
+        for (const auto& i : host.value("interfaces", nlohmann::json::array())) {
+            if (i.value("name", "") == dev && !i.value("friendly_name", "").empty()) {
+                dev = i.value("friendly_name", "");
+            }
+        }
         out += fmt::format("  default route ({}): via {} dev {} metric {}\n", r.value("family", ""),
                            r.value("gateway", "").empty() ? "on-link" : r.value("gateway", ""),
-                           r.value("interface", ""), r.value("metric", 0));
+                           dev, r.value("metric", 0));
     }
     for (const auto& w : host.value("warnings", nlohmann::json::array())) {
         out += fmt::format("  could not read: {}\n", scalar_text(w));

@@ -249,7 +249,10 @@ void render_host(std::string& out, const json& host) {
             }
             out += fmt::format(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                esc(scalar_text(i.value("name", json("")))),
+                esc(scalar_text(i.contains("friendly_name") && i["friendly_name"].is_string() &&
+                                        !i["friendly_name"].get<std::string>().empty()
+                                    ? i["friendly_name"]
+                                    : i.value("name", json("")))),
                 esc(scalar_text(i.value("oper_state", json("")))),
                 esc(scalar_text(i.value("mtu", json(0)))), esc(addresses),
                 esc(scalar_text(i.value("bus", json("")))),

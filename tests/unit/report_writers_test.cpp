@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "core/writers.hpp"
 #include "report/finding_catalog.hpp"
 #include "report/formats.hpp"
 #include "report/markup.hpp"
@@ -158,4 +159,21 @@ TEST_CASE("HTML: one page with the findings, remedies and charts, text escaped")
                                         {"old", "up"},
                                         {"new", "down"}}});
     CHECK(render_html(report, timeline).find("id=\"chart-timeline\"") != std::string::npos);
+}
+
+TEST_CASE("text and HTML name Windows adapters by friendly name, not GUID") {
+    auto report = testing::sample_report();
+    const std::string guid = "{00000004-0000-0000-0000-4E6574446576}";
+    report.host["interfaces"] = json::array({{{"name", guid},
+                                              {"friendly_name", "Ethernet 2"},
+                                              {"oper_state", "up"},
+                                              {"flags", json::object()}}});
+    report.host["default_routes"] = json::array(
+        {{{"family", "ipv4"}, {"gateway", "192.0.2.1"}, {"interface", guid}, {"metric", 25}}});
+    const auto text = render_text(report, TextStyle{false});
+    CHECK(text.find("Ethernet 2") != std::string::npos);
+    CHECK(text.find("dev Ethernet 2 metric 25") != std::string::npos);
+    CHECK(text.find(guid) == std::string::npos);
+    const auto html = render_html(report);
+    CHECK(html.find("<td>Ethernet 2</td>") != std::string::npos);
 }
