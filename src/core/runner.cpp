@@ -73,8 +73,16 @@ void execute(const std::shared_ptr<ProbeRun>& run) {
     run->done_cv.notify_all();
 }
 
-std::shared_ptr<ProbeRun> start(const ProbeInfo* info, const platform::HostSnapshot& host,
-                                const RunOptions& options) {
+// A started probe: its shared state and its thread. The thread is joined once the probe is
+// done and detached only when it is abandoned, never right after it is created: winpthreads
+// (the Windows build's threads) can run a thread detached before it starts on freed memory.
+struct StartedProbe {
+    std::shared_ptr<ProbeRun> run;
+    std::thread thread;
+};
+
+StartedProbe start(const ProbeInfo* info, const platform::HostSnapshot& host,
+                   const RunOptions& options) {
     auto run = std::make_shared<ProbeRun>();
     run->info = *info;
     run->host = host;
@@ -83,8 +91,8 @@ std::shared_ptr<ProbeRun> start(const ProbeInfo* info, const platform::HostSnaps
     run->started = Clock::now();
     run->deadline = run->started + options.timeout;
     spdlog::debug("probe {}: start, deadline {} ms", info->id, options.timeout.count());
-    std::thread([run] { execute(run); }).detach();
-    return run;
+    std::thread thread([run] { execute(run); });
+    return {std::move(run), std::move(thread)};
 }
 
 bool interrupted(const RunOptions& options) {
@@ -113,11 +121,14 @@ bool wait_for(ProbeRun& run, const RunOptions& options) {
     return true;
 }
 
-ProbeResult collect(ProbeRun& run, const RunOptions& options, RunOutcome& outcome) {
+ProbeResult collect(StartedProbe& started, const RunOptions& options, RunOutcome& outcome) {
+    auto& run = *started.run;
     if (wait_for(run, options)) {
+        started.thread.join();  // it has stored its result and is returning
         std::lock_guard lock(run.mutex);
         return run.result;
     }
+    started.thread.detach();
     outcome.abandoned_threads = true;
     auto result =
         interrupted(options)
@@ -139,19 +150,21 @@ RunOutcome run_probes(const std::vector<const ProbeInfo*>& probes,
 
     // Shared probes first, all at once; then each exclusive probe alone, so timing
     // measurements are not disturbed by the others.
-    std::vector<std::pair<size_t, std::shared_ptr<ProbeRun>>> shared;
+    std::vector<std::pair<size_t, StartedProbe>> shared;
     for (size_t i = 0; i < probes.size(); ++i) {
         if (!probes[i]->exclusive && !interrupted(options)) {
             shared.emplace_back(i, start(probes[i], host, options));
         }
     }
-    for (auto& [index, run] : shared) outcome.results[index] = collect(*run, options, outcome);
+    for (auto& [index, started] : shared) {
+        outcome.results[index] = collect(started, options, outcome);
+    }
 
     for (size_t i = 0; i < probes.size(); ++i) {
         if (!probes[i]->exclusive) continue;
         if (interrupted(options)) continue;
-        auto run = start(probes[i], host, options);
-        outcome.results[i] = collect(*run, options, outcome);
+        auto started = start(probes[i], host, options);
+        outcome.results[i] = collect(started, options, outcome);
     }
 
     for (size_t i = 0; i < probes.size(); ++i) {

@@ -120,20 +120,31 @@ int run_worker_process(const WorkerArgs& args) {
     }
 
     // Stop at end of file on stdin (the parent closed it, or died) or at the lifetime.
+    // Neither thread is detached at creation (winpthreads can crash a thread detached before it
+    // starts); the process ends with std::_Exit below, under them, and an exception on the way
+    // detaches them once they surely run.
     std::atomic<bool> stop{false};
-    std::thread([&stop, in] {
+    std::thread stdin_watch([&stop, in] {
         char buffer[256];
         DWORD got = 0;
         while (::ReadFile(in, buffer, sizeof buffer, &got, nullptr) && got > 0) {
         }
         stop = true;
-    }).detach();
+    });
     const auto end = Clock::now() + args.lifetime;
-    std::thread([&stop, end] {
+    std::thread lifetime_watch([&stop, end] {
         while (!stop && Clock::now() < end)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         stop = true;
-    }).detach();
+    });
+    struct DetachOnUnwind {
+        std::thread& first;
+        std::thread& second;
+        ~DetachOnUnwind() {
+            if (first.joinable()) first.detach();
+            if (second.joinable()) second.detach();
+        }
+    } detach_on_unwind{stdin_watch, lifetime_watch};
 
     bool association_failed = false;
     if (info->wait == "iocp-acceptex") {
