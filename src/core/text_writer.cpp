@@ -144,8 +144,8 @@ void render_host(std::string& out, const nlohmann::json& host) {
         // what the table shows (the JSON keeps both).
         const auto friendly = i.value("friendly_name", "");
         table["rows"].push_back({friendly.empty() ? i.value("name", "") : friendly,
-                                 i.value("oper_state", ""), flags,
-                                 i.value("mtu", 0), bus, addresses});
+                                 i.value("oper_state", ""), flags, i.value("mtu", 0), bus,
+                                 addresses});
     }
     render_table(out, table);
     const auto routes = host.value("default_routes", nlohmann::json::array());
@@ -158,8 +158,8 @@ void render_host(std::string& out, const nlohmann::json& host) {
             }
         }
         out += fmt::format("  default route ({}): via {} dev {} metric {}\n", r.value("family", ""),
-                           r.value("gateway", "").empty() ? "on-link" : r.value("gateway", ""),
-                           dev, r.value("metric", 0));
+                           r.value("gateway", "").empty() ? "on-link" : r.value("gateway", ""), dev,
+                           r.value("metric", 0));
     }
     for (const auto& w : host.value("warnings", nlohmann::json::array())) {
         out += fmt::format("  could not read: {}\n", scalar_text(w));
