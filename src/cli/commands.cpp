@@ -17,6 +17,7 @@
 #include "core/writers.hpp"
 #include "netdiag/platform.hpp"
 #include "netdiag/version.hpp"
+#include "platform/interface_names.hpp"
 #include "watch/watch_findings.hpp"
 
 namespace netdiag::cli {
@@ -26,15 +27,11 @@ namespace {
 // otherwise read as "cannot join on any interface", a wrong verdict about the network.
 std::optional<std::string> unknown_interface_error(const platform::HostSnapshot& host,
                                                    const std::vector<std::string>& names) {
-    std::vector<std::string> known;
-    for (const auto& iface : host.interfaces) {
-        known.push_back(iface.friendly_name.empty() ? iface.name : iface.friendly_name);
-    }
     for (const auto& name : names) {
-        const bool found = std::any_of(
-            host.interfaces.begin(), host.interfaces.end(),
-            [&](const auto& iface) { return iface.name == name || iface.friendly_name == name; });
-        if (!found) {
+        if (platform::find_interface(host, name) == nullptr) {
+            std::vector<std::string> known;
+            for (const auto& iface : host.interfaces)
+                known.push_back(platform::display_name(iface));
             return fmt::format(
                 "--multicast-interface: no interface named '{}' on this host; "
                 "interfaces: {}",

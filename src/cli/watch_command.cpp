@@ -9,6 +9,7 @@
 #include "core/writers.hpp"
 #include "netdiag/platform.hpp"
 #include "netdiag/udp_send.hpp"
+#include "platform/interface_names.hpp"
 #include "watch/drop_analysis.hpp"
 #include "watch/watch_report.hpp"
 #include "watch/watch_session.hpp"
@@ -101,9 +102,7 @@ std::string pinned_source(const platform::HostSnapshot& host, const WatchCommand
     const auto family =
         target.family() == platform::udp::Family::ipv4 ? std::string("ipv4") : std::string("ipv6");
     for (const auto& i : host.interfaces) {
-        if (i.name != command.interfaces.front() && i.friendly_name != command.interfaces.front()) {
-            continue;
-        }
+        if (!platform::is_named(i, command.interfaces.front())) continue;
         for (const auto& a : i.addresses) {
             if (a.family == family && a.address.rfind("fe80:", 0) != 0) return a.address;
         }

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "platform/interface_names.hpp"
+
 namespace netdiag::watch {
 namespace {
 
@@ -20,11 +22,8 @@ Finding make_finding(std::string_view id, Severity severity, std::string title) 
 
 const platform::NetInterface* host_interface(const platform::HostSnapshot& host,
                                              const std::string& name) {
-    const auto it =
-        std::find_if(host.interfaces.begin(), host.interfaces.end(),
-                     // Windows events name adapters by their alias.
-                     [&](const auto& i) { return i.name == name || i.friendly_name == name; });
-    return it == host.interfaces.end() ? nullptr : &*it;
+    // Windows events name adapters by their alias.
+    return platform::find_interface(host, name);
 }
 
 // "eth1 (USB, r8152, autosuspend on)": what the host probe knows that explains a drop.

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "platform/interface_names.hpp"
+
 namespace netdiag::mcast {
 namespace {
 
@@ -86,7 +88,7 @@ std::vector<InterfaceCheck> plan_interfaces(const platform::HostSnapshot& host, 
     for (const auto& iface : host.interfaces) {
         InterfaceCheck row;
         // Windows names adapters by GUID; its friendly name ("Ethernet 2") is what users know.
-        row.name = iface.friendly_name.empty() ? iface.name : iface.friendly_name;
+        row.name = platform::display_name(iface);
         row.index = iface.index;
         row.up = iface.flags.up;
         row.running = iface.flags.running;
@@ -95,7 +97,7 @@ std::vector<InterfaceCheck> plan_interfaces(const platform::HostSnapshot& host, 
         row.address = first_address(iface, family);
         row.selected = !restricted ||
                        std::any_of(selected.begin(), selected.end(), [&](const std::string& name) {
-                           return name == iface.name || name == iface.friendly_name;
+                           return platform::is_named(iface, name);
                        });
         // Zenoh's automatic choice; an interface the user names is used as named, the way a
         // configured Zenoh interface is.

@@ -85,7 +85,7 @@ public:
             facts.zenoh.window_ms = static_cast<unsigned>(std::max<long long>(
                 0, std::chrono::duration_cast<milliseconds>(until - start).count()));
             scout.send(facts);
-            scout.collect(facts, until, [&context] { return context.cancelled(); });
+            scout.collect(facts, until, [&context] { return context.interrupted(); });
         }
 
         result.findings = mcast::judge_multicast(facts);

@@ -41,7 +41,7 @@ void ZenohScout::send(MulticastFacts& facts) {
 }
 
 void ZenohScout::collect(MulticastFacts& facts, std::chrono::steady_clock::time_point until,
-                         const std::function<bool()>& cancelled) {
+                         const std::function<bool()>& interrupted) {
     using Clock = std::chrono::steady_clock;
     // The window is waited out in slices so an interrupt is seen within one.
     constexpr auto slice = std::chrono::milliseconds(50);
@@ -53,7 +53,7 @@ void ZenohScout::collect(MulticastFacts& facts, std::chrono::steady_clock::time_
                                                      : std::min(until, Clock::now() + slice));
             if (!got.datagram) {
                 if (!got.timed_out || stopped || Clock::now() >= until) break;
-                if (cancelled && cancelled()) {
+                if (interrupted && interrupted()) {
                     stopped = true;
                     facts.zenoh.window_ms =
                         static_cast<unsigned>(std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -17,9 +17,9 @@ public:
     // kernel's default choice when that row was tried). Sockets stay open for collect().
     void send(MulticastFacts& facts);
     // Reads Hello replies until `until`, then closes the sockets.
-    // Stops early once `cancelled` says so (interrupted); window_ms then says how long it was.
+    // Stops early once `interrupted` says so; window_ms then says how long it was.
     void collect(MulticastFacts& facts, std::chrono::steady_clock::time_point until,
-                 const std::function<bool()>& cancelled = {});
+                 const std::function<bool()>& interrupted = {});
 
 private:
     struct Outlet {

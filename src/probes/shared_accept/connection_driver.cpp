@@ -108,7 +108,7 @@ DriveResult drive_connections(const DriveOptions& options, Clock::time_point dea
     // connection is done.
     constexpr auto slice = std::chrono::milliseconds(20);
     while (!io.stopped() && Clock::now() < deadline) {
-        if (options.cancelled && options.cancelled()) break;
+        if (options.interrupted && options.interrupted()) break;
         io.run_until(std::min(deadline, Clock::now() + slice));
     }
     // The deadline came first when some are still in flight or unstarted: they count as

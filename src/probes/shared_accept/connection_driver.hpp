@@ -29,7 +29,7 @@ struct DriveOptions {
     unsigned concurrency = 8;  // connections in flight at once
     std::chrono::milliseconds per_connection_timeout{1000};
     // Asked every few milliseconds; true ends the run early (the user interrupted netdiag).
-    std::function<bool()> cancelled;
+    std::function<bool()> interrupted;
 };
 
 struct DriveResult {

@@ -67,7 +67,7 @@ PatternRun run_pattern(const accept::PatternInfo& pattern, const ProbeContext& c
         drive.port = group.port();
         drive.connections = options.accept_connections;
         drive.concurrency = options.accept_concurrency;
-        drive.cancelled = [&context] { return context.cancelled(); };
+        drive.interrupted = [&context] { return context.interrupted(); };
         run.drive = drive_connections(drive, stop_at);
         run.driven = true;
     } else {
@@ -120,9 +120,9 @@ public:
                 PatternRun skipped;
                 skipped.pattern = patterns[i];
                 skipped.requested_connections = options.accept_connections;
-                skipped.not_driven_reason = Clock::now() >= hard_end
-                                                ? "not run: the probe's deadline passed"
-                                                : "not run: netdiag was interrupted";
+                skipped.not_driven_reason = context.interrupted()
+                                                ? "not run: netdiag was interrupted"
+                                                : "not run: the probe's deadline passed";
                 input.runs.push_back(skipped);
                 continue;
             }
@@ -159,9 +159,9 @@ public:
         } else if (std::any_of(input.runs.begin(), input.runs.end(),
                                [](const auto& r) { return !r.driven; }) &&
                    context.cancelled()) {
-            result.reason = Clock::now() >= context.deadline()
-                                ? "the deadline cut the run short; raise --timeout"
-                                : "interrupted: the patterns not driven were not run";
+            result.reason = context.interrupted()
+                                ? "interrupted: the patterns not driven were not run"
+                                : "the deadline cut the run short; raise --timeout";
         }
         return result;
     }

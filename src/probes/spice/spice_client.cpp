@@ -313,7 +313,7 @@ private:
                 return fail(Failure::interrupted, fmt::format("{}: netdiag was interrupted",
                                                               stage_description(obs_.stage)));
             }
-            if (s_.cancelled && s_.cancelled()) {
+            if (Clock::now() >= s_.deadline) {
                 return fail(Failure::timed_out, fmt::format("{}: the probe's deadline passed",
                                                             stage_description(obs_.stage)));
             }
@@ -361,7 +361,7 @@ private:
         }
         sp::MessageHeader header;
         std::vector<std::uint8_t> body;
-        while (Clock::now() < end && !(s_.cancelled && s_.cancelled())) {
+        while (Clock::now() < end && !(s_.interrupted && s_.interrupted())) {
             const auto r = read_message(end, header, body);
             if (r != Read::message || !handle(header, body)) break;
         }

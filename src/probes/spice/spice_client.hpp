@@ -23,8 +23,7 @@ struct ClientSettings {
     Clock::time_point deadline;                    // the probe's: nothing waits past it
     std::chrono::milliseconds watch{2000};         // after the first list
     std::chrono::milliseconds step_timeout{5000};  // longest silence during the handshake
-    std::function<bool()> cancelled;               // polled between messages
-    std::function<bool()> interrupted;             // polled while waiting, too
+    std::function<bool()> interrupted;             // polled while waiting and between messages
 };
 
 SpiceObservation observe_spice_server(const ClientSettings& settings);

@@ -41,7 +41,6 @@ public:
             s.password_given = !options.spice_password.empty();
             s.deadline = context.deadline();
             s.watch = options.spice_watch;
-            s.cancelled = [&context] { return context.cancelled(); };
             s.interrupted = [&context] { return context.interrupted(); };
             settings.push_back(std::move(s));
         }

@@ -104,7 +104,7 @@ Throughput measure_path(SendPath path, const TrialSetup& setup, std::chrono::mil
     // Cheap next to a send, but asked only every 64 batches all the same.
     constexpr unsigned cancel_check_every = 64;
     for (unsigned round = 1; now < end; ++round) {
-        if (round % cancel_check_every == 0 && setup.cancelled && setup.cancelled()) {
+        if (round % cancel_check_every == 0 && setup.interrupted && setup.interrupted()) {
             result.interrupted = true;
             break;
         }

@@ -20,8 +20,9 @@ struct TrialSetup {
     std::size_t batch = 32;
     Verifier* verifier = nullptr;  // null: sends are not verified (--udp-target)
     std::chrono::steady_clock::time_point deadline;
-    // Asked now and then while measuring: true ends the measurement early (interrupted).
-    std::function<bool()> cancelled;
+    // Asked now and then while measuring: true ends the measurement early (the user
+    // interrupted netdiag; the deadline already bounds the window).
+    std::function<bool()> interrupted;
 };
 
 class StreamIds {

@@ -165,7 +165,7 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     setup.batch = run.batch;
     setup.verifier = verifier;
     setup.deadline = context.deadline();
-    setup.cancelled = [&context] { return context.cancelled(); };
+    setup.interrupted = [&context] { return context.interrupted(); };
     StreamIds ids(first_stream_id());
     for (const auto path : platform::udp::available_send_paths()) {
         if (context.cancelled()) break;
