@@ -5,7 +5,8 @@
 #   3. runs the unit tests under Wine through ctest (CMAKE_CROSSCOMPILING_EMULATOR);
 #   4. runs `netdiag.exe probe --all --format json` and validates the report against
 #      docs/report.schema.json; checks --version, list, explain and the usage exit code (2).
-# Where Wine cannot run here it prints "SKIPPED: <reason>" after the build and exits 0.
+# Where Wine cannot run here it prints "SKIPPED: <reason>" after the build and exits 77 (a
+# skip); where NETDIAG_TEST_REQUIRE is "all" or names wine (CI), that is a failure (exit 1).
 #
 # Environment: NETDIAG_WINDOWS_BUILD_DIR (default build/windows), NETDIAG_WINE (default
 # /usr/lib/wine/wine64), NETDIAG_JOBS (default nproc). The Wine prefix lives in the build
@@ -27,6 +28,14 @@ elapsed() { local us=$(($(now_us) - $1)); printf '%d.%d s' $((us / 1000000)) $((
 total_start=$(now_us)
 log() { printf '[windows] %s\n' "$*"; }
 fail() { log "FAILED: $*"; exit 1; }
+# Wine is missing or cannot run: a skip, or a failure where the run requires Wine.
+skip() {
+    case ",${NETDIAG_TEST_REQUIRE:-}," in
+    *,all,* | *,wine,*) fail "Wine is required (NETDIAG_TEST_REQUIRE) but $*" ;;
+    esac
+    echo "SKIPPED: $*"
+    exit 77
+}
 
 # Runs "$@" and prints how long it took.
 step() {
@@ -85,7 +94,7 @@ start_wine() {
 }
 
 unit_tests() {
-    ctest --test-dir "$build_dir" -R '^unit$' --output-on-failure --timeout 600
+    ctest --test-dir "$build_dir" -L '^unit$' -j"$jobs" --output-on-failure --timeout 600
 }
 
 # The binary's behaviour as a user sees it under Wine.
@@ -139,14 +148,12 @@ command -v x86_64-w64-mingw32-g++-posix >/dev/null ||
 step "configure" configure
 step "build" build
 if [ ! -x "$wine" ]; then
-    echo "SKIPPED: $wine not found (Debian package wine64 could not be installed)"
-    exit 0
+    skip "$wine not found (Debian package wine64 could not be installed)"
 fi
 wine_problem=""
 step "wine start (prefix)" start_wine
 if [ -n "$wine_problem" ]; then
-    echo "SKIPPED: Wine cannot run programs here: $wine_problem"
-    exit 0
+    skip "Wine cannot run programs here: $wine_problem"
 fi
 step "unit tests under wine" unit_tests
 step "probe --all report" report

@@ -66,8 +66,15 @@ std::vector<const ProbeInfo*> select_probes(const ProbeCommandOptions& options) 
     return selected;
 }
 
+// On a terminal, progress is one line redrawn in place; elsewhere it is logged at debug level
+// (-v), so a script or a test can follow a run as it goes.
 ProbeContext::ProgressSink progress_sink(CliIo& io, bool quiet) {
-    if (quiet || !io.err_is_terminal) return {};
+    if (quiet) return {};
+    if (!io.err_is_terminal) {
+        return [](std::string_view probe, std::string_view line) {
+            spdlog::debug("[{}] {}", probe, line);
+        };
+    }
     auto mutex = std::make_shared<std::mutex>();
     return [&io, mutex](std::string_view probe, std::string_view line) {
         std::lock_guard lock(*mutex);
@@ -98,9 +105,10 @@ int run_probe_command(const ProbeCommandOptions& options, CliIo& io) {
     run_options.timeout = options.timeout;
     run_options.probe_options = options.probe_options;
     run_options.progress = progress_sink(io, options.quiet);
+    const bool redraws_progress = !options.quiet && io.err_is_terminal;
     run_options.interrupt = io.interrupt;
     auto outcome = run_probes(select_probes(options), host, run_options);
-    if (run_options.progress) io.err << "\r\x1b[2K" << std::flush;
+    if (redraws_progress) io.err << "\r\x1b[2K" << std::flush;
 
     report.probes = std::move(outcome.results);
     report.interrupted = outcome.interrupted;

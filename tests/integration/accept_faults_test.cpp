@@ -94,7 +94,8 @@ TEST_CASE("shared-accept: a worker killed mid-run is reported and the others ser
     CHECK(testing::child_pids() == before);
 }
 
-TEST_CASE("shared-accept: a worker that stops responding is killed at the stop deadline") {
+TEST_CASE("shared-accept: a worker that stops responding is killed at the stop deadline",
+          "[shared-accept][exclusive]") {
     const auto before = testing::child_pids();
     auto group = start("inherit-epoll", 3);
     const auto frozen = group->worker_pid(2);

@@ -2,6 +2,8 @@
 // accept-worker processes it left behind, read from /proc.
 #pragma once
 
+#include "child_process.hpp"
+
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -54,17 +56,9 @@ inline std::vector<int> processes_with(const std::vector<std::string>& words) {
     return pids;
 }
 
-// Waits until `pid` is a zombie or gone (it has stopped running), or `limit` passes.
+// Waits until `pid` has ended (a zombie counts) or `limit` passes: its pidfd becomes readable.
 inline void wait_until_dead(int pid, std::chrono::milliseconds limit) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        std::ifstream stat(std::filesystem::path("/proc") / std::to_string(pid) / "stat");
-        std::string line;
-        if (!std::getline(stat, line)) return;
-        const auto close = line.rfind(')');
-        if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z') return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+    wait_for_process_end(pid, limit);
 }
 
 }  // namespace netdiag::testing

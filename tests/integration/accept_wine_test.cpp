@@ -4,6 +4,8 @@
 // Needs the Windows build (scripts/test-windows.sh) and wine64; SKIPPED with the reason otherwise.
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "wine_run.hpp"
@@ -31,10 +33,10 @@ long long failure_code(const json& pattern, const std::string& step) {
 
 }  // namespace
 
-TEST_CASE("shared-accept under Wine: the threads-iocp report matches the raw Winsock calls") {
+TEST_CASE("shared-accept under Wine: the threads-iocp report matches the raw Winsock calls",
+          "[wine][shared-accept]") {
     if (const auto why = netdiag::testing::wine_unavailable(); !why.empty()) {
-        WARN("SKIPPED: " << why);
-        return;
+        NETDIAG_SKIP("wine", why);
     }
     const auto raw_run = netdiag::testing::run_under_wine("tests/netdiag_iocp_raw_calls.exe", "");
     INFO(raw_run.out << raw_run.err);

@@ -3,6 +3,8 @@
 // be written is exit 3 with the reason, and leaves no partial file at the target path.
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -100,14 +102,12 @@ private:
 
 TEST_CASE("a full file system is exit 3 and leaves no truncated report") {
     if (::geteuid() != 0) {
-        WARN("SKIPPED: mounting a tiny tmpfs needs root");
-        return;
+        NETDIAG_SKIP("root", "mounting a tiny tmpfs needs root");
     }
     // One 4 KiB page: the JSON report of `probe --all` is several times larger.
     TinyTmpfs tmpfs("size=4k");
     if (!tmpfs.mounted()) {
-        WARN("SKIPPED: cannot mount tmpfs here (no CAP_SYS_ADMIN in this container?)");
-        return;
+        NETDIAG_SKIP("root", "cannot mount tmpfs here (no CAP_SYS_ADMIN in this container?)");
     }
     const auto target = tmpfs.dir() / "report.json";
     const auto run = run_netdiag("probe host wasi-af --wasm '" NETDIAG_FIXTURES_DIR
@@ -124,14 +124,12 @@ TEST_CASE("a full file system is exit 3 and leaves no truncated report") {
 
 TEST_CASE("a read-only folder is exit 3 and says so") {
     if (::geteuid() != 0) {
-        WARN("SKIPPED: mounting a read-only tmpfs needs root");
-        return;
+        NETDIAG_SKIP("root", "mounting a read-only tmpfs needs root");
     }
     TinyTmpfs tmpfs("size=64k");
     if (!tmpfs.mounted() ||
         ::mount(nullptr, tmpfs.dir().c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) != 0) {
-        WARN("SKIPPED: cannot mount a read-only tmpfs here");
-        return;
+        NETDIAG_SKIP("root", "cannot mount a read-only tmpfs here");
     }
     const auto target = tmpfs.dir() / "report.json";
     const auto run = run_netdiag("probe host -q --format json -o '" + target.string() + "'");

@@ -67,7 +67,8 @@ TEST_CASE("--redact removes MACs from the report, text and JSON") {
     CHECK(text.out.find("fixture-host") == std::string::npos);
 }
 
-TEST_CASE("SIGINT during a run still writes the report, marked interrupted, exit 130") {
+TEST_CASE("SIGINT during a run still writes the report, marked interrupted, exit 130",
+          "[exclusive]") {
     // A silent TCP peer keeps the spice probe waiting for the server's link reply, so the run
     // is still busy when the signal arrives, whatever the other probes take on this host.
     asio::io_context io;
@@ -102,7 +103,8 @@ TEST_CASE("SIGINT during a run still writes the report, marked interrupted, exit
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("SIGTERM during shared-accept stops within a second, reaps every worker, exit 130") {
+TEST_CASE("SIGTERM during shared-accept stops within a second, reaps every worker, exit 130",
+          "[shared-accept][exclusive]") {
     // This test becomes the subreaper first: a worker netdiag failed to reap would be
     // re-parented here and counted.
     REQUIRE(netdiag::testing::processes_with({"accept-worker"}).empty());

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "ready_flag.hpp"
 #include "multicast/probe_run.hpp"
 
 using namespace netdiag::testing;
@@ -41,7 +42,7 @@ public:
                     const auto& payload = i % 2 ? scout : junk;
                     if (::sendto(fd_, payload.data(), payload.size(), 0,
                                  reinterpret_cast<const sockaddr*>(&to), sizeof to) > 0) {
-                        ++sent_;
+                        if (++sent_ == 1) running_.set();
                     }
                 }
             });
@@ -53,6 +54,8 @@ public:
         if (fd_ >= 0) ::close(fd_);
     }
     bool ok() const { return ok_; }
+    // True once the kernel has accepted the flood's first datagram.
+    bool wait_running(std::chrono::milliseconds limit) const { return running_.wait_for(limit); }
     std::uint64_t sent() const { return sent_; }
 
 private:
@@ -60,6 +63,7 @@ private:
     bool ok_ = false;
     std::atomic<bool> stop_{false};
     std::atomic<std::uint64_t> sent_{0};
+    netdiag::testing::ReadyFlag running_;
     std::thread thread_;
 };
 
@@ -74,7 +78,7 @@ TEST_CASE("multicast: a flood on the probe's group and port gives a right or und
         REQUIRE(port != 0);
         MulticastFlood flood(port);
         REQUIRE(flood.ok());
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the flood is running
+        REQUIRE(flood.wait_running(std::chrono::seconds(2)));
 
         const auto start = std::chrono::steady_clock::now();
         const auto run = run_multicast_probe(

@@ -4,6 +4,8 @@
 // other and answers with a Hello.
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include "multicast/netns.hpp"
 #include "multicast/probe_run.hpp"
 #include "multicast/zenoh_responder.hpp"
@@ -14,8 +16,7 @@ namespace zenoh = netdiag::proto::zenoh;
 TEST_CASE("multicast: lo only, multicast off: no interface can join, with the kernel's errno",
           "[multicast][netns]") {
     if (const auto reason = netns_skip_reason(); !reason.empty()) {
-        WARN("SKIPPED: " << reason);
-        return;
+        NETDIAG_SKIP("netns", reason);
     }
     Netns ns("lo-off");
     REQUIRE(ns.ok());
@@ -43,8 +44,7 @@ TEST_CASE("multicast: lo only, multicast off: no interface can join, with the ke
 TEST_CASE("multicast: lo down: joins and sends fail with the kernel's errno",
           "[multicast][netns]") {
     if (const auto reason = netns_skip_reason(); !reason.empty()) {
-        WARN("SKIPPED: " << reason);
-        return;
+        NETDIAG_SKIP("netns", reason);
     }
     Netns ns("lo-down");
     REQUIRE(ns.ok());
@@ -74,8 +74,7 @@ TEST_CASE("multicast: lo down: joins and sends fail with the kernel's errno",
 TEST_CASE("multicast: across a veth pair, the group datagram and a Zenoh Hello get through",
           "[multicast][netns][zenoh]") {
     if (const auto reason = netns_skip_reason(); !reason.empty()) {
-        WARN("SKIPPED: " << reason);
-        return;
+        NETDIAG_SKIP("netns", reason);
     }
     Netns a("veth-a");
     Netns b("veth-b");

@@ -112,8 +112,8 @@ def main():
     binary = sys.argv[1]
     chromium = find_browser()
     if not chromium:
-        print("SKIPPED: no Chromium to render the HTML report with (apt-get install chromium)")
-        return 77
+        from test_skip import skip
+        skip("chromium", "no Chromium to render the HTML report with (apt-get install chromium)")
     keep = sys.argv[2] if len(sys.argv) > 2 else None
     with tempfile.TemporaryDirectory() as tmp:
         out = keep or tmp

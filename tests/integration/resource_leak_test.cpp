@@ -3,14 +3,20 @@
 // are the real netdiag binary), and /proc is read before and after.
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <set>
 #include <string>
-#include <thread>
 
 #include "core/runner.hpp"
 #include "in_process_run.hpp"
@@ -58,23 +64,38 @@ Resources measure() {
     return {count_entries("/proc/self/fd"), count_entries("/proc/self/task"), count_children()};
 }
 
-// Threads and children end a moment after they are joined, detached or reaped: wait until the
-// counts stop exceeding `limit` (or a second passes) before reading them.
-Resources measure_settled(const Resources& limit) {
-    auto now = measure();
-    for (int i = 0; i < 50 && (now.threads > limit.threads || now.children > limit.children); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        now = measure();
+// The ids of this process's threads.
+std::set<std::string> thread_ids() {
+    std::set<std::string> ids;
+    for (const auto& entry : fs::directory_iterator("/proc/self/task")) {
+        ids.insert(entry.path().filename().string());
     }
-    return now;
+    return ids;
+}
+
+// A joined or detached thread leaves /proc a moment after it returns: wait for that event
+// itself, through a thread pidfd (readable once the thread has exited), for every thread not in
+// `keep`. Where the kernel has no thread pidfds (before 6.9) the counts are read at once.
+void wait_for_threads_to_end(const std::set<std::string>& keep) {
+    constexpr unsigned pidfd_thread = O_EXCL;  // PIDFD_THREAD
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    for (const auto& id : thread_ids()) {
+        if (keep.count(id) != 0) continue;
+        const int fd = static_cast<int>(::syscall(SYS_pidfd_open, std::stoi(id), pidfd_thread));
+        if (fd < 0) continue;  // already gone (ESRCH), or no thread pidfds here
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd ended{fd, POLLIN, 0};
+        ::poll(&ended, 1, static_cast<int>(std::max<long>(0, left.count())));
+        ::close(fd);
+    }
 }
 
 }  // namespace
 
 TEST_CASE("no probe leaves a descriptor, thread or child process behind", "[resources]") {
     if (!fs::exists("/proc/self/fd")) {
-        WARN("SKIPPED: no /proc/self/fd on this system");
-        return;
+        NETDIAG_SKIP("procfs", "no /proc/self/fd on this system");
     }
     const auto host = netdiag::platform::read_host_snapshot();
     const auto options = netdiag::testing::short_in_process_run(std::string(NETDIAG_FIXTURES_DIR) +
@@ -88,12 +109,15 @@ TEST_CASE("no probe leaves a descriptor, thread or child process behind", "[reso
     for (const auto& info : netdiag::probe_registry()) {
         INFO("probe " << info.id);
         // The previous probe's threads may still be finishing: start from a settled process
-        // (this test runs alone, so that is one thread and no children).
-        const auto before = measure_settled({0, 1, 0});
+        // (one thread and no children: the warm-up's threads have all been joined).
+        const std::set<std::string> main_thread{std::to_string(::gettid())};
+        wait_for_threads_to_end(main_thread);
+        const auto before = measure();
         const auto outcome = netdiag::run_probes({&info}, host, options);
         REQUIRE(outcome.results.size() == 1);
         CHECK_FALSE(outcome.abandoned_threads);
-        const auto after = measure_settled(before);
+        wait_for_threads_to_end(main_thread);
+        const auto after = measure();
         CHECK(after.descriptors == before.descriptors);
         CHECK(after.threads == before.threads);
         CHECK(after.children == before.children);

@@ -134,7 +134,8 @@ TEST_CASE("spice probe: a server that stops mid-message", "[spice][mock]") {
     CHECK(run.wall < 2s);
 }
 
-TEST_CASE("spice probe: a server that never answers ends at the deadline", "[spice][mock]") {
+TEST_CASE("spice probe: a server that never answers ends at the deadline",
+          "[spice][mock][exclusive]") {
     MockSpiceServer server(MockBehaviour::never_answer, test_key());
     const auto run = run_spice({server.target()}, 1500ms);
     const auto* f = find(run.result, "ND-SPICE-005");
@@ -147,7 +148,7 @@ TEST_CASE("spice probe: a server that never answers ends at the deadline", "[spi
 }
 
 TEST_CASE("spice probe: a server trickling one byte a second cannot hold it past the deadline",
-          "[spice][mock]") {
+          "[spice][mock][exclusive]") {
     MockSpiceServer server(MockBehaviour::trickle, test_key(), 1000ms);
     const auto run = run_spice({server.target()}, 3000ms);
     INFO(run.result.findings.size() << " finding(s)");
@@ -211,7 +212,8 @@ TEST_CASE("spice probe: nothing listening gives the connect finding", "[spice][m
     CHECK(f->evidence["errno_name"] == "ECONNREFUSED");
 }
 
-TEST_CASE("spice probe: several servers at once share the deadline", "[spice][mock]") {
+TEST_CASE("spice probe: several servers at once share the deadline",
+          "[spice][mock][exclusive]") {
     MockSpiceServer silent(MockBehaviour::never_answer, test_key());
     MockSpiceServer duplicate(MockBehaviour::duplicate_in_list, test_key());
     const auto run = run_spice({silent.target(), duplicate.target()}, 1500ms, 200ms);

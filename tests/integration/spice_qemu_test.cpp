@@ -5,6 +5,8 @@
 #include <utility>
 
 #include <catch2/catch.hpp>
+
+#include "test_skip.hpp"
 #include <nlohmann/json.hpp>
 
 #include "run_binary.hpp"
@@ -45,8 +47,7 @@ const nlohmann::json* finding(const SpiceRun& run, const std::string& id) {
 TEST_CASE("spice probe against QEMU: lists its channels and passes", "[spice][qemu]") {
     QemuSpice qemu;
     if (!qemu.skip_reason().empty()) {
-        WARN("SKIPPED: " << qemu.skip_reason());
-        return;
+        NETDIAG_SKIP("qemu", qemu.skip_reason());
     }
     const auto run = run_spice_binary("--spice " + qemu.target() + " --spice-watch 1s");
     INFO(run.binary.out << run.binary.err << qemu.log());
@@ -79,8 +80,7 @@ TEST_CASE("spice probe against QEMU: lists its channels and passes", "[spice][qe
 TEST_CASE("spice probe against QEMU with a password", "[spice][qemu]") {
     QemuSpice qemu("n3tdiag-pw");
     if (!qemu.skip_reason().empty()) {
-        WARN("SKIPPED: " << qemu.skip_reason());
-        return;
+        NETDIAG_SKIP("qemu", qemu.skip_reason());
     }
     const auto base = "--spice " + qemu.target() + " --spice-watch 200ms";
 

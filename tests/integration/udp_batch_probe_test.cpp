@@ -2,17 +2,21 @@
 // a veth pair (root and iproute2 needed; SKIPPED with the reason otherwise).
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "child_process.hpp"
 #include "run_binary.hpp"
 
+using netdiag::testing::ChildProcess;
 using netdiag::testing::run_netdiag;
 using nlohmann::json;
 
@@ -88,41 +92,33 @@ private:
     std::string skip_;
 };
 
-// `netdiag peer` in the background inside a namespace; stopped with SIGTERM on scope exit.
+// `netdiag peer` in the background inside a namespace, ready once it says it listens; stopped
+// with SIGTERM on scope exit and waited for.
 class BackgroundPeer {
 public:
-    BackgroundPeer(const std::string& prefix, const std::string& listen) {
-        log_ = "/tmp/netdiag-udp-peer-" + std::to_string(::getpid()) + ".log";
-        const auto pid_file = log_ + ".pid";
-        const std::string command = prefix + "\"" NETDIAG_BINARY "\" peer --listen " + listen +
-                                    " --max-seconds 60 >" + log_ + " 2>&1 & echo $! >" + pid_file;
-        std::system(command.c_str());
-        std::ifstream(pid_file) >> pid_;
-        std::remove(pid_file.c_str());
-        for (int i = 0; i < 50 && !ready(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    BackgroundPeer(const std::string& prefix, const std::string& listen)
+        : process_(ChildProcess::shell("exec " + prefix + "\"" NETDIAG_BINARY "\" peer --listen " +
+                                       listen + " --max-seconds 60")) {
+        ready_ = process_.wait_for_output("listening on", std::chrono::seconds(5));
     }
     ~BackgroundPeer() {
-        if (pid_ > 0) ::kill(pid_, SIGTERM);
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        std::remove(log_.c_str());
+        process_.signal(SIGTERM);
+        process_.wait_exit(std::chrono::seconds(5));
     }
     BackgroundPeer(const BackgroundPeer&) = delete;
     BackgroundPeer& operator=(const BackgroundPeer&) = delete;
 
-    bool ready() const {
-        return netdiag::testing::slurp(log_).find("listening on") != std::string::npos;
-    }
-    std::string log() const { return netdiag::testing::slurp(log_); }
+    bool ready() const { return ready_; }
+    std::string log() { return process_.output(); }
 
 private:
-    std::string log_;
-    pid_t pid_ = 0;
+    ChildProcess process_;
+    bool ready_ = false;
 };
 
 }  // namespace
 
-TEST_CASE("udp-batch on loopback: every path accepted, delivered intact and measured") {
+TEST_CASE("udp-batch on loopback: every path accepted, delivered intact and measured", "[udp-batch]") {
     const auto probe = udp_probe("--udp-measure-ms 100");
     INFO(probe.dump(1));
     CHECK(probe["status"] != "fail");
@@ -146,7 +142,7 @@ TEST_CASE("udp-batch on loopback: every path accepted, delivered intact and meas
     CHECK(finding(probe, "ND-UDP-011")["evidence"]["error"]["errno"] == 101);
 }
 
-TEST_CASE("udp-batch: more segments than the kernel allows is rejected with the discovered limit") {
+TEST_CASE("udp-batch: more segments than the kernel allows is rejected with the discovered limit", "[udp-batch]") {
     const auto probe = udp_probe("--udp-batch 200 --udp-size 100 --udp-measure-ms 0");
     INFO(probe.dump(1));
     CHECK(probe["status"] == "fail");
@@ -160,7 +156,7 @@ TEST_CASE("udp-batch: more segments than the kernel allows is rejected with the 
     CHECK(path_of(probe, "multi-message")["plain"]["status"] == "accepted");
 }
 
-TEST_CASE("udp-batch: a pinned source this host does not own is the stale-source finding") {
+TEST_CASE("udp-batch: a pinned source this host does not own is the stale-source finding", "[udp-batch]") {
     const auto probe = udp_probe("--udp-source 203.0.113.9 --udp-measure-ms 0");
     INFO(probe.dump(1));
     CHECK(probe["status"] == "fail");
@@ -171,11 +167,11 @@ TEST_CASE("udp-batch: a pinned source this host does not own is the stale-source
     CHECK(f["evidence"]["failures"][0]["error"]["errno_name"] == "ENETUNREACH");
 }
 
-TEST_CASE("udp-batch in namespaces: MTU 1280 veth, segments of 1400 -> the MTU finding") {
+TEST_CASE("udp-batch in namespaces: MTU 1280 veth, segments of 1400 -> the MTU finding",
+          "[udp-batch][netns]") {
     NamespacePair pair(1280);
     if (!pair.skip_reason().empty()) {
-        WARN("SKIPPED: " << pair.skip_reason());
-        return;
+        NETDIAG_SKIP("netns", pair.skip_reason());
     }
     const auto probe = udp_probe("--udp-target 10.231.0.2 --udp-measure-ms 0", pair.in_a());
     INFO(probe.dump(1));
@@ -191,11 +187,11 @@ TEST_CASE("udp-batch in namespaces: MTU 1280 veth, segments of 1400 -> the MTU f
     CHECK(path_of(probe, "per-datagram")["plain"]["status"] == "accepted");
 }
 
-TEST_CASE("udp-batch in namespaces: netdiag peer verifies delivery through the veth") {
+TEST_CASE("udp-batch in namespaces: netdiag peer verifies delivery through the veth",
+          "[udp-batch][netns]") {
     NamespacePair pair(1280);
     if (!pair.skip_reason().empty()) {
-        WARN("SKIPPED: " << pair.skip_reason());
-        return;
+        NETDIAG_SKIP("netns", pair.skip_reason());
     }
     BackgroundPeer peer(pair.in_b(), "10.231.0.2:47100");
     REQUIRE(peer.ready());
@@ -219,24 +215,33 @@ TEST_CASE("udp-batch in namespaces: netdiag peer verifies delivery through the v
     CHECK(peer.log().find("control connection from 10.231.0.1") != std::string::npos);
 }
 
-TEST_CASE("udp-batch in namespaces: the pinned address removed while the probe runs") {
+TEST_CASE("udp-batch in namespaces: the pinned address removed while the probe runs",
+          "[udp-batch][netns]") {
     NamespacePair pair(1500);
     if (!pair.skip_reason().empty()) {
-        WARN("SKIPPED: " << pair.skip_reason());
-        return;
+        NETDIAG_SKIP("netns", pair.skip_reason());
     }
     const std::string add = "ip -n " + pair.a() + " address add 10.231.0.50/24 dev veth-a";
     REQUIRE(std::system(add.c_str()) == 0);
     // The probe captures 10.231.0.50 at start and measures for 4 x 1.2 s; the address goes
-    // away during the first measurement, as when a dock's link drops.
-    std::thread remover([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(900));
-        std::system(("ip -n " + pair.a() + " address del 10.231.0.50/24 dev veth-a").c_str());
-    });
-    const auto probe = udp_probe(
-        "--udp-target 10.231.0.2 --udp-source 10.231.0.50 --udp-measure-ms 1200 --timeout 10s",
-        pair.in_a());
-    remover.join();
+    // away once the first measurement has begun (its progress line, logged with -v), as when a
+    // dock's link drops.
+    const auto report_path =
+        (std::filesystem::temp_directory_path() / "pinned-source-removed.json").string();
+    ChildProcess run(ChildProcess::shell(
+        "exec " + pair.in_a() + "\"" NETDIAG_BINARY "\" probe udp-batch -v --format json -o \"" +
+        report_path +
+        "\" --udp-target 10.231.0.2 --udp-source 10.231.0.50 --udp-measure-ms 1200 --timeout 10s"));
+    REQUIRE(run.wait_for_output("[udp-batch] measuring", std::chrono::seconds(10)));
+    REQUIRE(std::system(("ip -n " + pair.a() + " address del 10.231.0.50/24 dev veth-a").c_str()) ==
+            0);
+    const auto code = run.wait_exit(std::chrono::seconds(15));
+    INFO(run.output());
+    REQUIRE(code.has_value());
+    REQUIRE((*code == 0 || *code == 1));
+    const auto report = json::parse(netdiag::testing::slurp(report_path));
+    REQUIRE(report["probes"].size() == 1);
+    const auto& probe = report["probes"][0];
     INFO(probe.dump(1));
     CHECK(path_of(probe, "per-datagram")["pinned_source"]["status"] == "accepted");
     REQUIRE(has_finding(probe, "ND-UDP-004"));

@@ -5,6 +5,8 @@
 // otherwise. NETDIAG_WINDOWS_BUILD_DIR overrides where the Windows build is looked for.
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -23,10 +25,10 @@ const nlohmann::json* path_of(const nlohmann::json& probe, const std::string& na
 
 }  // namespace
 
-TEST_CASE("udp-batch under Wine: USO socket option refused, USO cmsg accepted but not segmented") {
+TEST_CASE("udp-batch under Wine: USO socket option refused, USO cmsg accepted but not segmented",
+          "[wine][udp-batch]") {
     if (const auto why = netdiag::testing::wine_unavailable(); !why.empty()) {
-        WARN("SKIPPED: " << why);
-        return;
+        NETDIAG_SKIP("wine", why);
     }
     const auto run = netdiag::testing::run_under_wine(
         "src/cli/netdiag.exe",

@@ -5,6 +5,8 @@
 // Needs valgrind (SKIPPED otherwise); not run in sanitizer builds, which valgrind cannot run.
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include <filesystem>
 #include <string>
 
@@ -28,15 +30,12 @@ bool have_valgrind() {
 
 }  // namespace
 
+// Not in sanitizer builds: valgrind cannot run them, so the case is not registered there.
+#ifndef NETDIAG_SANITIZED
 TEST_CASE("probe --all under valgrind memcheck: no error, no leak, workers included",
-          "[valgrind]") {
-#ifdef NETDIAG_SANITIZED
-    WARN("SKIPPED: this is a sanitizer build, which valgrind cannot run");
-    return;
-#endif
+          "[valgrind][slow][exclusive]") {
     if (!have_valgrind()) {
-        WARN("SKIPPED: valgrind not installed (apt-get install valgrind)");
-        return;
+        NETDIAG_SKIP("valgrind", "valgrind not installed (apt-get install valgrind)");
     }
     const auto dir = fs::temp_directory_path() / "netdiag-valgrind";
     fs::remove_all(dir);
@@ -91,3 +90,4 @@ TEST_CASE("probe --all under valgrind memcheck: no error, no leak, workers inclu
     }
     fs::remove_all(dir);
 }
+#endif  // NETDIAG_SANITIZED

@@ -14,8 +14,8 @@ import os
 try:
     import jsonschema
 except ImportError:
-    print("SKIPPED: python3-jsonschema is not installed (apt-get install python3-jsonschema)")
-    sys.exit(77)
+    from test_skip import skip
+    skip("jsonschema", "python3-jsonschema is not installed (apt-get install python3-jsonschema)")
 
 
 def run_sarif(netdiag, args, tmp, name):

@@ -2,6 +2,8 @@
 // input, folders, missing files and malformed modules.
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -101,8 +103,7 @@ TEST_CASE("wasi-af: a missing file is reported by the probe, exit 1") {
 
 TEST_CASE("wasi-af: .wat input goes through wat2wasm") {
     if (!have_wat2wasm()) {
-        WARN("SKIPPED: wat2wasm (Debian package wabt) is not installed");
-        return;
+        NETDIAG_SKIP("wabt", "wat2wasm (Debian package wabt) is not installed");
     }
     const auto p = wasi_af_result("--wasm \"" + kWasm + "/listen_without_bind.wat\"");
     REQUIRE(finding_ids(p) == std::vector<std::string>{"ND-WASM-006"});

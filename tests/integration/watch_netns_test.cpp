@@ -4,6 +4,8 @@
 // interrupts it; the report must say what happened.
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -74,7 +76,8 @@ void validate_schema(const std::string& path) {
             .c_str());
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (code == 77) {
-        WARN("SKIPPED schema check: python3-jsonschema is not installed");
+        // The rest of the test still runs; the marker makes ctest call the whole test skipped.
+        netdiag::testing::report_skip("jsonschema", "python3-jsonschema is not installed");
         return;
     }
     CHECK(code == 0);
@@ -83,10 +86,9 @@ void validate_schema(const std::string& path) {
 }  // namespace
 
 TEST_CASE("watch: a link flapped every 2 s, 5 times, is 5 periodic drops with period 2 s",
-          "[watch][netns]") {
+          "[watch][netns][slow]") {
     if (const auto reason = netns_skip_reason(); !reason.empty()) {
-        WARN("SKIPPED: " << reason);
-        return;
+        NETDIAG_SKIP("netns", reason);
     }
     LinkedPair pair;
     REQUIRE(pair.setup());
@@ -118,10 +120,10 @@ TEST_CASE("watch: a link flapped every 2 s, 5 times, is 5 periodic drops with pe
               << (*drops)["jitter_s"] << " s, cv " << (*drops)["cv"] << "\n";
 }
 
-TEST_CASE("watch: a link dropped at irregular intervals is not called periodic", "[watch][netns]") {
+TEST_CASE("watch: a link dropped at irregular intervals is not called periodic",
+          "[watch][netns][slow]") {
     if (const auto reason = netns_skip_reason(); !reason.empty()) {
-        WARN("SKIPPED: " << reason);
-        return;
+        NETDIAG_SKIP("netns", reason);
     }
     LinkedPair pair;
     REQUIRE(pair.setup());
@@ -146,8 +148,7 @@ TEST_CASE("watch: a link dropped at irregular intervals is not called periodic",
 
 TEST_CASE("watch: an address removed and re-added is reported", "[watch][netns]") {
     if (const auto reason = netns_skip_reason(); !reason.empty()) {
-        WARN("SKIPPED: " << reason);
-        return;
+        NETDIAG_SKIP("netns", reason);
     }
     LinkedPair pair;
     REQUIRE(pair.setup());
@@ -155,7 +156,8 @@ TEST_CASE("watch: an address removed and re-added is reported", "[watch][netns]"
     REQUIRE(watch.started_ok());
     REQUIRE(watch.wait_listening(std::chrono::seconds(5)));
     REQUIRE(pair.a.run("ip addr del 10.207.0.1/24 dev " + pair.va) == 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Re-add only once watch has seen the removal, so both events are its to report.
+    REQUIRE(watch.wait_for_output("address_removed", std::chrono::seconds(5)));
     REQUIRE(pair.a.run("ip addr add 10.207.0.1/24 dev " + pair.va) == 0);
     const int code = watch.wait_exit(std::chrono::seconds(6));
     INFO(watch.output());
@@ -179,10 +181,9 @@ TEST_CASE("watch: an address removed and re-added is reported", "[watch][netns]"
 }
 
 TEST_CASE("watch: SIGINT mid-run ends it cleanly and still writes a valid report",
-          "[watch][netns]") {
+          "[watch][netns][exclusive]") {
     if (const auto reason = netns_skip_reason(); !reason.empty()) {
-        WARN("SKIPPED: " << reason);
-        return;
+        NETDIAG_SKIP("netns", reason);
     }
     LinkedPair pair;
     REQUIRE(pair.setup());
@@ -190,7 +191,7 @@ TEST_CASE("watch: SIGINT mid-run ends it cleanly and still writes a valid report
     REQUIRE(watch.started_ok());
     REQUIRE(watch.wait_listening(std::chrono::seconds(5)));
     REQUIRE(pair.link("down") == 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE(watch.wait_for_output("link_down", std::chrono::seconds(5)));
     const auto interrupted_at = Clock::now();
     watch.interrupt();
     const int code = watch.wait_exit(std::chrono::seconds(5));

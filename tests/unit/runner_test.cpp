@@ -2,14 +2,22 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
 #include <thread>
 
 #include "core/runner.hpp"
+#include "ready_flag.hpp"
 
 using namespace netdiag;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+using netdiag::testing::ReadyFlag;
+
+// Time bounds below are loose on purpose: they tell "returned at the deadline" from "waited for
+// a probe that ignores it" (seconds apart), and must hold on a loaded 2-core machine running
+// other tests, sanitizers included.
 
 namespace {
 
@@ -42,15 +50,16 @@ ProbeResult warning_when_cancelled(ProbeContext& context) {
     return r;
 }
 
-// Runs the probes with a 10 s deadline and interrupts the run after `delay`, as Ctrl-C would.
-RunOutcome run_interrupted_after(std::chrono::milliseconds delay,
-                                 const std::vector<const ProbeInfo*>& probes) {
+// Runs the probes with a 10 s deadline and interrupts the run, as Ctrl-C would, once every
+// flag in `when` is set (the probes set them: "I have started", "I am done").
+RunOutcome run_interrupted_when(const std::vector<const ReadyFlag*>& when,
+                                const std::vector<const ProbeInfo*>& probes) {
     std::atomic<bool> interrupt{false};
     RunOptions options;
     options.timeout = 10s;
     options.interrupt = &interrupt;
     std::thread signal([&] {
-        std::this_thread::sleep_for(delay);
+        for (const auto* flag : when) flag->wait_for(5s);
         interrupt = true;
     });
     auto outcome = run_probes(probes, {}, options);
@@ -76,9 +85,11 @@ TEST_CASE("a probe that throws becomes status error with the reason; others stil
 
 TEST_CASE("a hanging probe cannot hold the run past its deadline") {
     // Shared, not on this test's stack: the abandoned thread outlives the test case.
-    const auto release = std::make_shared<std::atomic<bool>>(false);
-    const auto hang = probe("hang", [release](ProbeContext&) {
-        while (!*release) std::this_thread::sleep_for(5ms);  // ignores its deadline
+    const auto release = std::make_shared<ReadyFlag>();
+    const auto returned = std::make_shared<ReadyFlag>();
+    const auto hang = probe("hang", [release, returned](ProbeContext&) {
+        release->wait_for(60s);  // ignores its deadline
+        returned->set();
         return ProbeResult{};
     });
     RunOptions options;
@@ -87,14 +98,14 @@ TEST_CASE("a hanging probe cannot hold the run past its deadline") {
     const auto start = Clock::now();
     const auto outcome = run_probes({&hang}, {}, options);
     const auto took = Clock::now() - start;
-    *release = true;
-    CHECK(took < 600ms);
+    release->set();
+    CHECK(took < 2s);  // the probe would have held it for a minute
     CHECK(took >= 200ms);
     REQUIRE(outcome.results.size() == 1);
     CHECK(outcome.results[0].status == ProbeStatus::error);
     CHECK(outcome.results[0].reason.find("200 ms deadline") != std::string::npos);
     CHECK(outcome.abandoned_threads);
-    std::this_thread::sleep_for(20ms);  // let the abandoned thread see `release`
+    CHECK(returned->wait_for(5s));  // the abandoned thread is done with everything it shares
 }
 
 TEST_CASE("a probe that watches its deadline returns in time with its findings") {
@@ -107,46 +118,60 @@ TEST_CASE("a probe that watches its deadline returns in time with its findings")
 }
 
 TEST_CASE("shared probes run concurrently, exclusive ones alone") {
-    std::atomic<int> running{0};
-    std::atomic<int> peak{0};
-    std::atomic<bool> overlap_with_exclusive{false};
-    auto track = [&](bool exclusive) {
-        return [&, exclusive](ProbeContext&) {
-            const int now = ++running;
-            peak = std::max(peak.load(), now);
-            if (exclusive && now > 1) overlap_with_exclusive = true;
-            std::this_thread::sleep_for(150ms);
-            if (exclusive && running.load() > 1) overlap_with_exclusive = true;
-            --running;
-            return ProbeResult{};
-        };
+    // Each shared probe waits until all three shared ones are running at once: only a runner
+    // that runs them concurrently lets them meet. The exclusive one checks that nobody else runs.
+    std::mutex mutex;
+    std::condition_variable changed;
+    int running = 0;
+    bool exclusive_running = false;
+    bool all_three_met = false;
+    bool overlap_with_exclusive = false;
+    auto shared = [&](ProbeContext&) {
+        std::unique_lock lock(mutex);
+        if (exclusive_running) overlap_with_exclusive = true;
+        ++running;
+        changed.notify_all();
+        if (changed.wait_for(lock, 5s, [&] { return running >= 3 || all_three_met; })) {
+            all_three_met = true;
+        }
+        --running;
+        return ProbeResult{};
     };
-    const auto a = probe("a", track(false));
-    const auto b = probe("b", track(false));
-    const auto c = probe("c", track(false));
-    const auto x = probe("x", track(true), true);
-    const auto start = Clock::now();
+    auto exclusive = [&](ProbeContext&) {
+        std::lock_guard lock(mutex);
+        if (running > 0) overlap_with_exclusive = true;
+        exclusive_running = true;
+        return ProbeResult{};
+    };
+    const auto a = probe("a", shared);
+    const auto b = probe("b", shared);
+    const auto c = probe("c", shared);
+    const auto x = probe("x", [&](ProbeContext& context) {
+        auto result = exclusive(context);
+        std::lock_guard lock(mutex);
+        exclusive_running = false;
+        return result;
+    }, true);
     const auto outcome = run_probes({&a, &x, &b, &c}, {}, {});
-    const auto took = Clock::now() - start;
-    CHECK(peak >= 3);
+    CHECK(all_three_met);
     CHECK_FALSE(overlap_with_exclusive);
-    // Three concurrent (~150 ms) then one alone (~150 ms): far less than four in a row.
-    CHECK(took < 550ms);
     // Results keep the order the probes were given.
     CHECK(outcome.results[1].probe == "x");
     for (const auto& r : outcome.results) CHECK(r.status == ProbeStatus::pass);
 }
 
 TEST_CASE("an interrupt stops the run promptly and marks it") {
-    const auto slow = probe("slow", [](ProbeContext& context) {
+    ReadyFlag started;
+    const auto slow = probe("slow", [&](ProbeContext& context) {
+        started.set();
         while (!context.cancelled()) std::this_thread::sleep_for(2ms);
         return ProbeResult{};
     });
     const auto later = probe(
         "later", [](ProbeContext&) { return ProbeResult{}; }, true);
     const auto start = Clock::now();
-    const auto outcome = run_interrupted_after(100ms, {&slow, &later});
-    CHECK(Clock::now() - start < 1s);
+    const auto outcome = run_interrupted_when({&started}, {&slow, &later});
+    CHECK(Clock::now() - start < 5s);  // the deadline is 10 s
     CHECK(outcome.interrupted);
     // It returned what it had, nothing: cut short, so not a pass.
     CHECK(outcome.results[0].status == ProbeStatus::skip);
@@ -157,9 +182,18 @@ TEST_CASE("an interrupt stops the run promptly and marks it") {
 }
 
 TEST_CASE("an interrupted probe keeps its findings; one that ended first keeps its pass") {
+    // Shared probes run before exclusive ones: "quick" has ended and been recorded by the time
+    // the exclusive "finding" starts, and the interrupt comes only then.
+    ReadyFlag finding_started;
     const auto quick = probe("quick", [](ProbeContext&) { return ProbeResult{}; });
-    const auto finding = probe("finding", warning_when_cancelled);
-    const auto outcome = run_interrupted_after(100ms, {&quick, &finding});
+    const auto finding = probe(
+        "finding",
+        [&](ProbeContext& context) {
+            finding_started.set();
+            return warning_when_cancelled(context);
+        },
+        true);
+    const auto outcome = run_interrupted_when({&finding_started}, {&quick, &finding});
     CHECK(outcome.results[0].status == ProbeStatus::pass);
     CHECK(outcome.results[1].status == ProbeStatus::warn);
     CHECK(outcome.results[1].findings.size() == 1);

@@ -1,6 +1,8 @@
 // The Linux platform layer against fixture trees: WSL kinds, a USB NIC with autosuspend, routes.
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include <filesystem>
 
 #include "platform/linux/sysfs_reader.hpp"
@@ -84,8 +86,7 @@ TEST_CASE("WSL2 networking mode: NAT vs mirrored") {
 
 TEST_CASE("USB NIC with autosuspend carrying the default route") {
     if (!fixture_links_visible("usb-dock")) {
-        WARN("SKIPPED: this file system does not show the fixture's sysfs symbolic links");
-        return;
+        NETDIAG_SKIP("symlinks", "this file system does not show the fixture's sysfs symbolic links");
     }
     const auto s = snapshot_of("usb-dock");
     const auto& eth1 = find_interface(s, "eth1");
@@ -134,8 +135,7 @@ TEST_CASE("USB NIC with autosuspend carrying the default route") {
 
 TEST_CASE("USB NIC with autosuspend off is info; an up NIC without MULTICAST is reported") {
     if (!fixture_links_visible("usb-dock-power-on")) {
-        WARN("SKIPPED: this file system does not show the fixture's sysfs symbolic links");
-        return;
+        NETDIAG_SKIP("symlinks", "this file system does not show the fixture's sysfs symbolic links");
     }
     const auto s = snapshot_of("usb-dock-power-on");
     const auto findings = judge_host(s);

@@ -1,6 +1,8 @@
 // The checked-in fixture modules must be what their sources build (tests/fixtures/wasm/build.sh).
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -25,8 +27,7 @@ bool have(const char* tool) {
 
 TEST_CASE("Fixture .wasm files match their .wat sources", "[wasm][fixtures]") {
     if (!have("wat2wasm")) {
-        WARN("SKIPPED: wat2wasm (Debian package wabt) is not installed");
-        return;
+        NETDIAG_SKIP("wabt", "wat2wasm (Debian package wabt) is not installed");
     }
     const fs::path dir = fs::path(NETDIAG_FIXTURES_DIR) / "wasm";
     const fs::path tmp = fs::temp_directory_path() / "netdiag-wasm-fixture-check";
@@ -49,8 +50,7 @@ TEST_CASE("Fixture .wasm files match their .wat sources", "[wasm][fixtures]") {
 
 TEST_CASE("Malformed fixtures match make_malformed.py", "[wasm][fixtures]") {
     if (!have("python3")) {
-        WARN("SKIPPED: python3 is not installed");
-        return;
+        NETDIAG_SKIP("python3", "python3 is not installed");
     }
     const fs::path dir = fs::path(NETDIAG_FIXTURES_DIR) / "wasm";
     const fs::path tmp = fs::temp_directory_path() / "netdiag-wasm-malformed-check";

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "test_skip.hpp"
+
 #include "netdiag/platform.hpp"
 
 namespace {
@@ -74,8 +76,7 @@ TEST_CASE("default routes point at interfaces of the snapshot", "[platform]") {
     netdiag::platform::NetworkLibrary library;
     const HostSnapshot snapshot = netdiag::platform::read_host_snapshot();
     if (snapshot.default_routes.empty()) {
-        WARN("SKIPPED: this host has no default route");
-        return;
+        NETDIAG_SKIP("default-route", "this host has no default route");
     }
     for (const auto& route : snapshot.default_routes) {
         CAPTURE(route.destination, route.interface_index);

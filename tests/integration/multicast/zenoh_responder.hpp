@@ -14,6 +14,7 @@
 
 #include "netdiag/multicast.hpp"
 #include "proto/zenoh/zenoh_scouting.hpp"
+#include "ready_flag.hpp"
 
 namespace netdiag::testing {
 
@@ -29,10 +30,7 @@ public:
 
     explicit ZenohResponder(Config config) : config_(std::move(config)) {
         thread_ = std::thread([this] { serve(); });
-        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-        while (!ready_ && std::chrono::steady_clock::now() < until) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
+        ready_.wait_for(std::chrono::seconds(3));
     }
     ~ZenohResponder() {
         stop_ = true;
@@ -62,7 +60,7 @@ private:
         namespace mc = platform::multicast;
         if (config_.enter && !config_.enter()) {
             fail("could not enter the namespace");
-            ready_ = true;
+            ready_.set();
             return;
         }
         mc::MulticastSocket socket;
@@ -71,12 +69,12 @@ private:
         if (!e) e = socket.join(config_.group, {.ipv4_address = config_.join_address});
         if (e) {
             fail("listen: " + e.describe());
-            ready_ = true;
+            ready_.set();
             return;
         }
         mc::MulticastSocket reply;
         if (auto r = reply.open(mc::Family::ipv4)) fail("reply socket: " + r.describe());
-        ready_ = true;
+        ready_.set();
         while (!stop_) {
             auto got =
                 socket.receive(std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
@@ -100,7 +98,7 @@ private:
 
     Config config_;
     std::thread thread_;
-    std::atomic<bool> ready_{false};
+    ReadyFlag ready_;
     std::atomic<bool> stop_{false};
     std::atomic<int> answered_{0};
     mutable std::mutex mutex_;

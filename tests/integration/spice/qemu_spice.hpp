@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <poll.h>
 
 #include <chrono>
 #include <cstring>
@@ -22,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "child_process.hpp"
 #include "run_binary.hpp"
 
 namespace netdiag::testing {
@@ -80,6 +82,10 @@ public:
                                       "-S",
                                       "-display",
                                       "none",
+                                      // The QMP greeting on stdout says start-up is done
+                                      // (SPICE listens from before the main loop runs).
+                                      "-qmp",
+                                      "stdio",
                                       "-machine",
                                       "pc",
                                       "-accel",
@@ -136,6 +142,11 @@ private:
         // test process even if the test crashes before the destructor runs. Only
         // async-signal-safe calls between fork and exec.
         const int log_fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        int qmp[2] = {-1, -1};
+        if (::pipe2(qmp, O_CLOEXEC) != 0) {
+            skip_reason_ = std::string("cannot start QEMU: pipe: ") + std::strerror(errno);
+            return;
+        }
         const pid_t parent = ::getpid();
         pid_ = ::fork();
         if (pid_ == 0) {
@@ -143,48 +154,68 @@ private:
             if (::getppid() != parent) ::_exit(127);
             const int null_fd = ::open("/dev/null", O_RDONLY);
             ::dup2(null_fd, 0);
-            ::dup2(log_fd, 1);
+            ::dup2(qmp[1], 1);
             ::dup2(log_fd, 2);
             ::execv(argv[0], argv.data());
             ::_exit(127);
         }
         if (log_fd >= 0) ::close(log_fd);
+        ::close(qmp[1]);
+        qmp_fd_ = qmp[0];  // kept open: QEMU may write QMP events until it stops
         if (pid_ < 0) {
             skip_reason_ = "cannot start " + args[0] + ": fork: " + std::strerror(errno);
             pid_ = -1;
             return;
         }
-        // Wait until SPICE listens (a bare TCP connect, no SPICE traffic), or QEMU exits.
+        // Wait for the QMP greeting, or for QEMU to exit: both are events on descriptors.
+        const int exited = open_pidfd(pid_);
+        std::string greeting;
         const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (std::chrono::steady_clock::now() < until) {
-            if (!alive()) {
-                skip_reason_ = "QEMU exited at start: " + log();
-                return;
+        while (greeting.find("\"QMP\"") == std::string::npos) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                until - std::chrono::steady_clock::now());
+            pollfd fds[2] = {{qmp_fd_, POLLIN, 0}, {exited, POLLIN, 0}};
+            if (left.count() <= 0 || ::poll(fds, 2, static_cast<int>(left.count())) <= 0) {
+                skip_reason_ = "QEMU did not finish starting in 20 s";
+                break;
             }
-            if (tcp_port_accepts(port_)) return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            char buffer[512];
+            const auto n = (fds[0].revents & (POLLIN | POLLHUP))
+                               ? ::read(qmp_fd_, buffer, sizeof buffer)
+                               : 0;
+            if (n > 0) {
+                greeting.append(buffer, static_cast<std::size_t>(n));
+                continue;
+            }
+            skip_reason_ = "QEMU exited at start: " + log();
+            break;
         }
-        skip_reason_ = "QEMU did not open SPICE port " + std::to_string(port_) + " in 20 s";
-        stop();
+        if (exited >= 0) ::close(exited);
+        if (!skip_reason_.empty()) {
+            stop();
+            return;
+        }
+        if (!tcp_port_accepts(port_)) {
+            skip_reason_ = "QEMU started but its SPICE port " + std::to_string(port_) +
+                           " does not accept: " + log();
+            stop();
+        }
     }
 
     void stop() {
         if (pid_ > 0) {
             ::kill(pid_, SIGTERM);
-            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-            while (alive() && std::chrono::steady_clock::now() < until) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            }
-            if (pid_ > 0) {
-                ::kill(pid_, SIGKILL);
-                ::waitpid(pid_, nullptr, 0);
-                pid_ = -1;
-            }
+            if (!wait_for_process_end(pid_, std::chrono::seconds(3))) ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+            pid_ = -1;
         }
+        if (qmp_fd_ >= 0) ::close(qmp_fd_);
+        qmp_fd_ = -1;
         if (!log_.empty()) std::filesystem::remove(log_);
     }
 
     pid_t pid_ = -1;
+    int qmp_fd_ = -1;
     std::uint16_t port_ = 0;
     std::string log_;
     std::string skip_reason_;
