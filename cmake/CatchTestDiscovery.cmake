@@ -9,6 +9,7 @@
 #   no label tag among the needs (unit … fuzz)                           -> DEFAULT_LABEL
 #   [exclusive]   needs the host to itself (timing, valgrind)            -> RUN_SERIAL
 #   label loopback, qemu or wine: shares the root namespace's ports      -> RESOURCE_LOCK root-netns
+#     unless [own-ports]: only ephemeral ports and its own processes     -> no lock
 # and every case reports "skipped" when it prints the NETDIAG_SKIP marker.
 set(_netdiag_catch_discovery_script "${CMAKE_CURRENT_LIST_DIR}/CatchTestDiscoveryRun.cmake")
 
@@ -25,7 +26,7 @@ function(netdiag_discover_catch_tests target)
 set(_list [==[${list_file}]==])
 if(NOT EXISTS \"\${_list}\" OR \"\${_exe}\" IS_NEWER_THAN \"\${_list}\")
   execute_process(COMMAND [==[${CMAKE_COMMAND}]==]
-    [==[-DEXE=\${_exe}]==] [==[-DEMULATOR=${emulator}]==] [==[-DOUT=\${_list}]==]
+    \"-DEXE=\${_exe}\" [==[-DEMULATOR=${emulator}]==] \"-DOUT=\${_list}\"
     [==[-DPREFIX=${arg_PREFIX}]==] [==[-DDEFAULT_LABEL=${arg_DEFAULT_LABEL}]==]
     -P [==[${_netdiag_catch_discovery_script}]==]
     RESULT_VARIABLE _rc)

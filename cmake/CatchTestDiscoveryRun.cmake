@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.25)
 # Script mode, run by ctest through netdiag_discover_catch_tests (CatchTestDiscovery.cmake):
 # lists the test cases of EXE (under EMULATOR) and writes OUT, one add_test per case with its
 # labels and properties.
@@ -28,6 +29,7 @@ foreach(tag IN LISTS label_tags)
   list_cases("[${tag}]" tagged_${tag})
 endforeach()
 list_cases("[exclusive]" tagged_exclusive)
+list_cases("[own-ports]" tagged_own_ports)
 
 set(script "")
 foreach(name IN LISTS all_cases)
@@ -51,14 +53,15 @@ foreach(name IN LISTS all_cases)
   endif()
   # Catch's test spec: backslash escapes the characters it would otherwise read as syntax.
   string(REGEX REPLACE "([][\\\\,*~])" "\\\\\\1" spec "${name}")
+  # A leading '-' would be read as a command-line option: escaped, it is part of the name.
+  string(REGEX REPLACE "^-" "\\\\-" spec "${spec}")
   set(properties "SKIP_REGULAR_EXPRESSION [==[NETDIAG-TEST-SKIPPED]==]")
-  string(REPLACE ";" "\\;" label_list "${labels}")
-  string(APPEND properties " LABELS [==[${label_list}]==]")
+  string(APPEND properties " LABELS [==[${labels}]==]")
   if(name IN_LIST tagged_exclusive)
     string(APPEND properties " RUN_SERIAL TRUE")
   endif()
   foreach(label IN LISTS labels)
-    if(label IN_LIST locking_labels)
+    if(label IN_LIST locking_labels AND NOT name IN_LIST tagged_own_ports)
       string(APPEND properties " RESOURCE_LOCK root-netns")
       break()
     endif()
@@ -68,8 +71,8 @@ foreach(name IN LISTS all_cases)
     string(APPEND emulator_args " [==[${part}]==]")
   endforeach()
   string(APPEND script
-    "add_test([==[${PREFIX}${name}]==]${emulator_args} [==[${EXE}]==] [==[${spec}]==])\n"
-    "set_tests_properties([==[${PREFIX}${name}]==] PROPERTIES ${properties})\n")
+    "add_test([==[${PREFIX}: ${name}]==]${emulator_args} [==[${EXE}]==] [==[${spec}]==])\n"
+    "set_tests_properties([==[${PREFIX}: ${name}]==] PROPERTIES ${properties})\n")
 endforeach()
 file(WRITE "${OUT}" "${script}")
 list(LENGTH all_cases count)

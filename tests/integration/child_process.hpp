@@ -106,7 +106,8 @@ public:
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                 deadline - std::chrono::steady_clock::now());
             pollfd p[2] = {{pidfd_, POLLIN, 0}, {out_fd_, POLLIN, 0}};
-            const int n = ::poll(p, out_fd_ >= 0 ? 2 : 1, static_cast<int>(std::max<long>(0, left.count())));
+            const int n =
+                ::poll(p, out_fd_ >= 0 ? 2 : 1, static_cast<int>(std::max<long>(0, left.count())));
             if (n > 0 && (p[1].revents & (POLLIN | POLLHUP))) read_some();
             if (n > 0 && (p[0].revents & POLLIN)) break;
             if (n == 0 || left.count() <= 0) return std::nullopt;

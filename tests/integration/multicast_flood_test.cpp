@@ -14,8 +14,8 @@
 #include <string>
 #include <thread>
 
-#include "ready_flag.hpp"
 #include "multicast/probe_run.hpp"
+#include "ready_flag.hpp"
 
 using namespace netdiag::testing;
 

@@ -49,7 +49,8 @@ std::string quoted(const fs::path& p) {
 
 }  // namespace
 
-TEST_CASE("diff exits 1 when a finding appeared and 0 when one was resolved") {
+TEST_CASE("diff exits 1 when a finding appeared and 0 when one was resolved",
+          "[report][own-ports]") {
     const auto dir = fresh_dir("diff");
     const auto [before, after] = report_pair(dir);
 
@@ -71,7 +72,8 @@ TEST_CASE("diff exits 1 when a finding appeared and 0 when one was resolved") {
     fs::remove_all(dir);
 }
 
-TEST_CASE("diff, merge and render refuse unusable reports with exit 2 and the reason") {
+TEST_CASE("diff, merge and render refuse unusable reports with exit 2 and the reason",
+          "[report][own-ports]") {
     const auto dir = fresh_dir("bad");
     const auto [good, unused] = report_pair(dir);
     write(dir / "notes.txt", "these are not JSON");
@@ -103,7 +105,7 @@ TEST_CASE("diff, merge and render refuse unusable reports with exit 2 and the re
     fs::remove_all(dir);
 }
 
-TEST_CASE("merge summarises hosts as text and JSON") {
+TEST_CASE("merge summarises hosts as text and JSON", "[report][own-ports]") {
     const auto dir = fresh_dir("merge");
     const auto [before, after] = report_pair(dir);
     const auto text = run_netdiag("merge " + quoted(before) + " " + quoted(after));
@@ -127,7 +129,7 @@ TEST_CASE("merge summarises hosts as text and JSON") {
     fs::remove_all(dir);
 }
 
-TEST_CASE("render turns a saved report into every other format") {
+TEST_CASE("render turns a saved report into every other format", "[report][own-ports]") {
     const auto dir = fresh_dir("render");
     const auto [report, unused] = report_pair(dir);
     CHECK(run_netdiag("render --format junit " + quoted(report)).out.rfind("<?xml", 0) == 0);

@@ -54,7 +54,8 @@ const netdiag::Finding* find(const netdiag::ProbeResult& r, std::string_view id)
 
 }  // namespace
 
-TEST_CASE("spice probe: a well-behaved server passes with its channel table", "[spice][mock]") {
+TEST_CASE("spice probe: a well-behaved server passes with its channel table",
+          "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::normal, test_key());
     const auto run = run_spice({server.target()}, 5s, 500ms);
     INFO(netdiag::to_json(run.result).dump(1));
@@ -71,7 +72,7 @@ TEST_CASE("spice probe: a well-behaved server passes with its channel table", "[
     CHECK(run.wall < 2s);
 }
 
-TEST_CASE("spice probe: PLAYBACK listed twice in one list", "[spice][mock]") {
+TEST_CASE("spice probe: PLAYBACK listed twice in one list", "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::duplicate_in_list, test_key());
     const auto run = run_spice({server.target()}, 5s, 300ms);
     const auto* f = find(run.result, "ND-SPICE-001");
@@ -84,7 +85,7 @@ TEST_CASE("spice probe: PLAYBACK listed twice in one list", "[spice][mock]") {
     CHECK(f->remedy.at(1).find("9.1.0") != std::string::npos);
 }
 
-TEST_CASE("spice probe: PLAYBACK announced again after a delay", "[spice][mock]") {
+TEST_CASE("spice probe: PLAYBACK announced again after a delay", "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::duplicate_later, test_key(), 400ms);
     const auto run = run_spice({server.target()}, 5s, 1500ms);
     const auto* f = find(run.result, "ND-SPICE-001");
@@ -101,14 +102,15 @@ TEST_CASE("spice probe: PLAYBACK announced again after a delay", "[spice][mock]"
 }
 
 TEST_CASE("spice probe: a delayed duplicate outside the watch window is not seen",
-          "[spice][mock]") {
+          "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::duplicate_later, test_key(), 1500ms);
     const auto run = run_spice({server.target()}, 5s, 300ms);
     CHECK(find(run.result, "ND-SPICE-001") == nullptr);
     CHECK(run.result.measurements["targets"][0]["watched_ms"].get<long>() < 600);
 }
 
-TEST_CASE("spice probe: a 4 GiB length field is refused without allocating", "[spice][mock]") {
+TEST_CASE("spice probe: a 4 GiB length field is refused without allocating",
+          "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::huge_length, test_key());
     const auto run = run_spice({server.target()}, 5s);
     const auto* f = find(run.result, "ND-SPICE-007");
@@ -120,7 +122,7 @@ TEST_CASE("spice probe: a 4 GiB length field is refused without allocating", "[s
     CHECK(run.wall < 2s);
 }
 
-TEST_CASE("spice probe: a server that stops mid-message", "[spice][mock]") {
+TEST_CASE("spice probe: a server that stops mid-message", "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::stop_mid_message, test_key());
     const auto run = run_spice({server.target()}, 5s);
     const auto* f = find(run.result, "ND-SPICE-005");
@@ -135,7 +137,7 @@ TEST_CASE("spice probe: a server that stops mid-message", "[spice][mock]") {
 }
 
 TEST_CASE("spice probe: a server that never answers ends at the deadline",
-          "[spice][mock][exclusive]") {
+          "[spice][mock][own-ports][exclusive]") {
     MockSpiceServer server(MockBehaviour::never_answer, test_key());
     const auto run = run_spice({server.target()}, 1500ms);
     const auto* f = find(run.result, "ND-SPICE-005");
@@ -148,7 +150,7 @@ TEST_CASE("spice probe: a server that never answers ends at the deadline",
 }
 
 TEST_CASE("spice probe: a server trickling one byte a second cannot hold it past the deadline",
-          "[spice][mock][exclusive]") {
+          "[spice][mock][own-ports][exclusive]") {
     MockSpiceServer server(MockBehaviour::trickle, test_key(), 1000ms);
     const auto run = run_spice({server.target()}, 3000ms);
     INFO(run.result.findings.size() << " finding(s)");
@@ -167,7 +169,7 @@ TEST_CASE("spice probe: a server trickling one byte a second cannot hold it past
     CHECK(f->evidence["last_byte_before_deadline_ms"] <= 1100);
 }
 
-TEST_CASE("spice probe: link refused names the server's error code", "[spice][mock]") {
+TEST_CASE("spice probe: link refused names the server's error code", "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::refuse_link, test_key(), 0ms, 5);
     const auto run = run_spice({server.target()}, 5s);
     const auto* f = find(run.result, "ND-SPICE-002");
@@ -176,13 +178,13 @@ TEST_CASE("spice probe: link refused names the server's error code", "[spice][mo
     CHECK(f->remedy.at(0).find("tls-port") != std::string::npos);
 }
 
-TEST_CASE("spice probe: version mismatch from the link reply", "[spice][mock]") {
+TEST_CASE("spice probe: version mismatch from the link reply", "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::refuse_link, test_key(), 0ms, 4);
     const auto run = run_spice({server.target()}, 5s);
     CHECK(find(run.result, "ND-SPICE-003") != nullptr);
 }
 
-TEST_CASE("spice probe: a port that is not SPICE", "[spice][mock]") {
+TEST_CASE("spice probe: a port that is not SPICE", "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::wrong_magic, test_key());
     const auto run = run_spice({server.target()}, 5s);
     const auto* f = find(run.result, "ND-SPICE-007");
@@ -191,7 +193,7 @@ TEST_CASE("spice probe: a port that is not SPICE", "[spice][mock]") {
     CHECK(f->detail.find("\"HTTP/1.1 400 Bad") != std::string::npos);
 }
 
-TEST_CASE("spice probe: unknown channel types are reported as info", "[spice][mock]") {
+TEST_CASE("spice probe: unknown channel types are reported as info", "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::unknown_channel_type, test_key());
     const auto run = run_spice({server.target()}, 5s, 200ms);
     const auto* f = find(run.result, "ND-SPICE-006");
@@ -200,7 +202,7 @@ TEST_CASE("spice probe: unknown channel types are reported as info", "[spice][mo
     CHECK(f->detail.find("(42, 0)") != std::string::npos);
 }
 
-TEST_CASE("spice probe: nothing listening gives the connect finding", "[spice][mock]") {
+TEST_CASE("spice probe: nothing listening gives the connect finding", "[spice][mock][own-ports]") {
     std::uint16_t port = 0;
     {
         MockSpiceServer closed(MockBehaviour::normal, test_key());
@@ -213,7 +215,7 @@ TEST_CASE("spice probe: nothing listening gives the connect finding", "[spice][m
 }
 
 TEST_CASE("spice probe: several servers at once share the deadline",
-          "[spice][mock][exclusive]") {
+          "[spice][mock][own-ports][exclusive]") {
     MockSpiceServer silent(MockBehaviour::never_answer, test_key());
     MockSpiceServer duplicate(MockBehaviour::duplicate_in_list, test_key());
     const auto run = run_spice({silent.target(), duplicate.target()}, 1500ms, 200ms);
@@ -232,7 +234,7 @@ TEST_CASE("spice probe: skipped without --spice, error on a bad target", "[spice
 }
 
 TEST_CASE("spice probe: the binary reports the delayed PLAYBACK duplicate and exits 1",
-          "[spice][mock]") {
+          "[spice][mock][own-ports]") {
     MockSpiceServer server(MockBehaviour::duplicate_later, test_key(), 300ms);
     const auto run = netdiag::testing::run_netdiag(
         "probe spice --spice " + server.target() + " --spice-watch 1s", "NO_COLOR=1 ");

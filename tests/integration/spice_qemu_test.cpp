@@ -6,8 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "test_skip.hpp"
 #include <nlohmann/json.hpp>
+#include "test_skip.hpp"
 
 #include "run_binary.hpp"
 #include "spice/qemu_spice.hpp"

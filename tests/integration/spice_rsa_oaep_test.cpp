@@ -19,7 +19,7 @@ const std::string fixtures = NETDIAG_FIXTURES_DIR "/spice/";
 
 }  // namespace
 
-TEST_CASE("rsa_oaep_sha1_encrypt: OpenSSL decrypts the ticket", "[spice][rsa]") {
+TEST_CASE("rsa_oaep_sha1_encrypt: OpenSSL decrypts the ticket", "[spice][rsa][own-ports]") {
     const auto key = netdiag::test::MockSpiceServer::read_key(fixtures + "test_rsa1024_public.der");
     REQUIRE(key.size() == 162);
     const std::string password = "n3tdiag-pw";
@@ -34,7 +34,8 @@ TEST_CASE("rsa_oaep_sha1_encrypt: OpenSSL decrypts the ticket", "[spice][rsa]") 
     CHECK(a.ciphertext != b.ciphertext);  // OAEP is randomised
 
     if (std::system("openssl version >/dev/null 2>&1") != 0) {
-        NETDIAG_SKIP("openssl", "the openssl command is not installed, so nothing can decrypt to compare");
+        NETDIAG_SKIP("openssl",
+                     "the openssl command is not installed, so nothing can decrypt to compare");
     }
     const auto dir = std::filesystem::temp_directory_path();
     const auto in = (dir / "netdiag-oaep.bin").string();
@@ -55,7 +56,8 @@ TEST_CASE("rsa_oaep_sha1_encrypt: OpenSSL decrypts the ticket", "[spice][rsa]") 
     CHECK(decrypted == std::string(password.c_str(), password.size() + 1));
 }
 
-TEST_CASE("rsa_oaep_sha1_encrypt: a key that is not DER says which call failed", "[spice][rsa]") {
+TEST_CASE("rsa_oaep_sha1_encrypt: a key that is not DER says which call failed",
+          "[spice][rsa][own-ports]") {
     const std::vector<std::uint8_t> garbage(162, 0x42);
     const std::vector<std::uint8_t> plain{0};
     const auto r = netdiag::platform::rsa_oaep_sha1_encrypt(garbage, plain);

@@ -118,7 +118,8 @@ private:
 
 }  // namespace
 
-TEST_CASE("udp-batch on loopback: every path accepted, delivered intact and measured", "[udp-batch]") {
+TEST_CASE("udp-batch on loopback: every path accepted, delivered intact and measured",
+          "[udp-batch]") {
     const auto probe = udp_probe("--udp-measure-ms 100");
     INFO(probe.dump(1));
     CHECK(probe["status"] != "fail");
@@ -142,7 +143,8 @@ TEST_CASE("udp-batch on loopback: every path accepted, delivered intact and meas
     CHECK(finding(probe, "ND-UDP-011")["evidence"]["error"]["errno"] == 101);
 }
 
-TEST_CASE("udp-batch: more segments than the kernel allows is rejected with the discovered limit", "[udp-batch]") {
+TEST_CASE("udp-batch: more segments than the kernel allows is rejected with the discovered limit",
+          "[udp-batch]") {
     const auto probe = udp_probe("--udp-batch 200 --udp-size 100 --udp-measure-ms 0");
     INFO(probe.dump(1));
     CHECK(probe["status"] == "fail");
@@ -156,7 +158,8 @@ TEST_CASE("udp-batch: more segments than the kernel allows is rejected with the 
     CHECK(path_of(probe, "multi-message")["plain"]["status"] == "accepted");
 }
 
-TEST_CASE("udp-batch: a pinned source this host does not own is the stale-source finding", "[udp-batch]") {
+TEST_CASE("udp-batch: a pinned source this host does not own is the stale-source finding",
+          "[udp-batch]") {
     const auto probe = udp_probe("--udp-source 203.0.113.9 --udp-measure-ms 0");
     INFO(probe.dump(1));
     CHECK(probe["status"] == "fail");

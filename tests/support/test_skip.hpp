@@ -25,8 +25,8 @@ void report_skip(std::string_view capability, const std::string& reason);
 }  // namespace netdiag::testing
 
 // Ends the current test case as skipped (or failed, where the capability is required).
-#define NETDIAG_SKIP(capability, reason)                                  \
-    do {                                                                  \
+#define NETDIAG_SKIP(capability, reason)                                    \
+    do {                                                                    \
         ::netdiag::testing::report_skip((capability), std::string(reason)); \
-        return;                                                           \
+        return;                                                             \
     } while (false)

@@ -3,8 +3,8 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "core/runner.hpp"
@@ -146,12 +146,15 @@ TEST_CASE("shared probes run concurrently, exclusive ones alone") {
     const auto a = probe("a", shared);
     const auto b = probe("b", shared);
     const auto c = probe("c", shared);
-    const auto x = probe("x", [&](ProbeContext& context) {
-        auto result = exclusive(context);
-        std::lock_guard lock(mutex);
-        exclusive_running = false;
-        return result;
-    }, true);
+    const auto x = probe(
+        "x",
+        [&](ProbeContext& context) {
+            auto result = exclusive(context);
+            std::lock_guard lock(mutex);
+            exclusive_running = false;
+            return result;
+        },
+        true);
     const auto outcome = run_probes({&a, &x, &b, &c}, {}, {});
     CHECK(all_three_met);
     CHECK_FALSE(overlap_with_exclusive);

@@ -86,7 +86,8 @@ TEST_CASE("WSL2 networking mode: NAT vs mirrored") {
 
 TEST_CASE("USB NIC with autosuspend carrying the default route") {
     if (!fixture_links_visible("usb-dock")) {
-        NETDIAG_SKIP("symlinks", "this file system does not show the fixture's sysfs symbolic links");
+        NETDIAG_SKIP("symlinks",
+                     "this file system does not show the fixture's sysfs symbolic links");
     }
     const auto s = snapshot_of("usb-dock");
     const auto& eth1 = find_interface(s, "eth1");
@@ -135,7 +136,8 @@ TEST_CASE("USB NIC with autosuspend carrying the default route") {
 
 TEST_CASE("USB NIC with autosuspend off is info; an up NIC without MULTICAST is reported") {
     if (!fixture_links_visible("usb-dock-power-on")) {
-        NETDIAG_SKIP("symlinks", "this file system does not show the fixture's sysfs symbolic links");
+        NETDIAG_SKIP("symlinks",
+                     "this file system does not show the fixture's sysfs symbolic links");
     }
     const auto s = snapshot_of("usb-dock-power-on");
     const auto findings = judge_host(s);

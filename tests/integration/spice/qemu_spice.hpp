@@ -77,27 +77,12 @@ public:
                  ".log"))
                    .string();
         port_ = free_tcp_port();
-        std::vector<std::string> args{qemu,
-                                      "-nodefaults",
-                                      "-S",
-                                      "-display",
-                                      "none",
+        std::vector<std::string> args{qemu, "-nodefaults", "-S", "-display", "none",
                                       // The QMP greeting on stdout says start-up is done
                                       // (SPICE listens from before the main loop runs).
-                                      "-qmp",
-                                      "stdio",
-                                      "-machine",
-                                      "pc",
-                                      "-accel",
-                                      "tcg",
-                                      "-vga",
-                                      "qxl",
-                                      "-audiodev",
-                                      "spice,id=snd0",
-                                      "-device",
-                                      "intel-hda",
-                                      "-device",
-                                      "hda-duplex,audiodev=snd0"};
+                                      "-qmp", "stdio", "-machine", "pc", "-accel", "tcg", "-vga",
+                                      "qxl", "-audiodev", "spice,id=snd0", "-device", "intel-hda",
+                                      "-device", "hda-duplex,audiodev=snd0"};
         std::string spice = "port=" + std::to_string(port_) + ",addr=127.0.0.1";
         if (password.empty()) {
             spice += ",disable-ticketing=on";
@@ -180,9 +165,8 @@ private:
                 break;
             }
             char buffer[512];
-            const auto n = (fds[0].revents & (POLLIN | POLLHUP))
-                               ? ::read(qmp_fd_, buffer, sizeof buffer)
-                               : 0;
+            const auto n =
+                (fds[0].revents & (POLLIN | POLLHUP)) ? ::read(qmp_fd_, buffer, sizeof buffer) : 0;
             if (n > 0) {
                 greeting.append(buffer, static_cast<std::size_t>(n));
                 continue;

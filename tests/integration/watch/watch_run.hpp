@@ -46,7 +46,9 @@ public:
     void interrupt() const { process_.signal(SIGINT); }
 
     // The exit status, or -1 when it did not end in time (it is killed with the object).
-    int wait_exit(std::chrono::milliseconds limit) { return process_.wait_exit(limit).value_or(-1); }
+    int wait_exit(std::chrono::milliseconds limit) {
+        return process_.wait_exit(limit).value_or(-1);
+    }
 
     nlohmann::json report() const { return nlohmann::json::parse(slurp(report_), nullptr, false); }
     const std::string& report_path() const { return report_; }
