@@ -94,6 +94,15 @@ std::vector<Family> shared_accept(const json& m) {
     return {std::move(jain), std::move(failed)};
 }
 
+// The multicast probe writes why it skipped an interface ("no IPv4 address"), empty when it
+// tried it; a skipped interface has no verdict to expose.
+bool skipped(const json& row) {
+    const auto* value = field(row, "skipped");
+    if (value == nullptr) return false;
+    if (value->is_string()) return !value->get_ref<const std::string&>().empty();
+    return value->is_boolean() && value->get<bool>();
+}
+
 // multicast: per interface, whether the group join worked and the test datagram came back.
 std::vector<Family> multicast(const json& m) {
     Family joined{"netdiag_multicast_joined",
@@ -105,7 +114,7 @@ std::vector<Family> multicast(const json& m) {
                   {}};
     for (const auto* row : objects(m, "interfaces")) {
         const auto name = text(*row, "name");
-        if (!name || flag(*row, "skipped") == true) continue;
+        if (!name || skipped(*row)) continue;
         if (const auto v = flag(*row, "joined")) {
             joined.samples.push_back({{{"interface", *name}}, *v ? 1.0 : 0.0});
         }

@@ -25,10 +25,12 @@ std::vector<Family> run_families(const Report& report) {
                    "The netdiag version that made the report (always 1).",
                    {{{{"version", report.tool.version}}, 1}}});
     if (const auto started = parse_utc(report.started_at)) {
-        const auto since_epoch = started->time_since_epoch();
+        // In milliseconds, as the report has it: 1796049264.858, not 1796049264.8579998.
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(started->time_since_epoch());
         out.push_back({"netdiag_run_timestamp_seconds",
                        "Unix time the run started; compare with time() to see a run is overdue.",
-                       {{{}, std::chrono::duration<double>(since_epoch).count()}}});
+                       {{{}, seconds(ms)}}});
     }
     out.push_back({"netdiag_run_duration_seconds",
                    "How long the whole run took.",
