@@ -11,13 +11,15 @@ if(NOT WIN32)
   install(FILES "${PROJECT_SOURCE_DIR}/packaging/netdiag.bash-completion"
           DESTINATION "${CMAKE_INSTALL_DATADIR}/bash-completion/completions" RENAME netdiag)
 
-  # netdiag on a schedule (docs/metrics.md): the service runs the binary installed here, so
-  # its path is written in at configure time. Not enabled on install: `systemctl enable --now
-  # netdiag.timer`.
-  set(NETDIAG_BINDIR "${CMAKE_INSTALL_FULL_BINDIR}")
-  set(NETDIAG_DOCDIR "${CMAKE_INSTALL_FULL_DOCDIR}")
-  configure_file("${PROJECT_SOURCE_DIR}/packaging/systemd/netdiag.service.in"
-                 "${CMAKE_CURRENT_BINARY_DIR}/netdiag.service" @ONLY)
+  # netdiag on a schedule (docs/metrics.md): the service runs the binary installed here. Its
+  # path is written in at install time, from the prefix in effect then (`cmake --install
+  # --prefix`, and cpack's /usr), not the configure-time one. Not enabled on install:
+  # `systemctl enable --now netdiag.timer`.
+  install(CODE "
+    set(NETDIAG_BINDIR \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}\")
+    set(NETDIAG_DOCDIR \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DOCDIR}\")
+    configure_file(\"${PROJECT_SOURCE_DIR}/packaging/systemd/netdiag.service.in\"
+                   \"${CMAKE_CURRENT_BINARY_DIR}/netdiag.service\" @ONLY)")
   install(FILES "${CMAKE_CURRENT_BINARY_DIR}/netdiag.service"
                 "${PROJECT_SOURCE_DIR}/packaging/systemd/netdiag.timer"
           DESTINATION "lib/systemd/system")
