@@ -11,6 +11,25 @@ if(NOT WIN32)
   install(FILES "${PROJECT_SOURCE_DIR}/packaging/netdiag.bash-completion"
           DESTINATION "${CMAKE_INSTALL_DATADIR}/bash-completion/completions" RENAME netdiag)
 
+  # netdiag on a schedule (docs/metrics.md): the service runs the binary installed here. Its
+  # path is written in at install time, from the prefix in effect then (`cmake --install
+  # --prefix`, and cpack's /usr), not the configure-time one. Not enabled on install:
+  # `systemctl enable --now netdiag.timer`.
+  install(CODE "
+    set(NETDIAG_BINDIR \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}\")
+    set(NETDIAG_DOCDIR \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DOCDIR}\")
+    configure_file(\"${PROJECT_SOURCE_DIR}/packaging/systemd/netdiag.service.in\"
+                   \"${CMAKE_CURRENT_BINARY_DIR}/netdiag.service\" @ONLY)")
+  install(FILES "${CMAKE_CURRENT_BINARY_DIR}/netdiag.service"
+                "${PROJECT_SOURCE_DIR}/packaging/systemd/netdiag.timer"
+          DESTINATION "lib/systemd/system")
+  # Alerting rules and the Kubernetes manifest, as examples to copy; the docs they refer to.
+  install(FILES "${PROJECT_SOURCE_DIR}/packaging/prometheus/netdiag-alerts.yml"
+                "${PROJECT_SOURCE_DIR}/packaging/kubernetes/netdiag-daemonset.yaml"
+          DESTINATION "${CMAKE_INSTALL_DATADIR}/netdiag/examples")
+  install(FILES "${PROJECT_SOURCE_DIR}/docs/metrics.md" "${PROJECT_SOURCE_DIR}/docs/fleet.md"
+          DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+
   # The man page is made from the binary's own --help, so it cannot drift from the CLI.
   find_program(HELP2MAN_EXECUTABLE help2man)
   if(HELP2MAN_EXECUTABLE AND NOT CMAKE_CROSSCOMPILING)

@@ -33,6 +33,8 @@ constexpr const char* kExamples = R"(Examples:
   netdiag probe --all --format junit -o r.xml  CI test report (also: --format sarif)
   netdiag diff old.json new.json               exit 1 when something got worse
   netdiag merge reports/*.json                 fleet summary: which hosts have which findings
+  netdiag render r.json --format openmetrics -o netdiag.prom
+                                               metrics for Prometheus (node_exporter textfile)
   netdiag list                                 probes and the findings they can report
   netdiag explain ND-HOST-001                  what a finding means and what to do
 

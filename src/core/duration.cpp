@@ -42,4 +42,39 @@ std::string format_utc(std::chrono::system_clock::time_point time) {
                        clock.subseconds().count());
 }
 
+std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text) {
+    using namespace std::chrono;
+    // YYYY-MM-DDTHH:MM:SS, at fixed offsets.
+    if (text.size() < 20 || text.back() != 'Z') return std::nullopt;
+    auto number = [&](size_t at, size_t digits) -> std::optional<int> {
+        int value = 0;
+        const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + digits, value);
+        if (ec != std::errc{} || end != text.data() + at + digits) return std::nullopt;
+        return value;
+    };
+    const auto y = number(0, 4), mo = number(5, 2), d = number(8, 2);
+    const auto h = number(11, 2), mi = number(14, 2), s = number(17, 2);
+    if (!y || !mo || !d || !h || !mi || !s || text[4] != '-' || text[7] != '-' ||
+        (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
+        return std::nullopt;
+    }
+    const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)},
+                              day{static_cast<unsigned>(*d)}};
+    if (!date.ok() || *h > 23 || *mi > 59 || *s > 60) return std::nullopt;
+    nanoseconds fraction{0};
+    const auto rest = text.substr(19, text.size() - 20);  // between the seconds and the Z
+    if (!rest.empty()) {
+        if (rest.front() != '.' || rest.size() < 2 || rest.size() > 10) return std::nullopt;
+        long long value = 0;
+        for (const char c : rest.substr(1)) {
+            if (c < '0' || c > '9') return std::nullopt;
+            value = value * 10 + (c - '0');
+        }
+        for (size_t i = rest.size() - 1; i < 9; ++i) value *= 10;
+        fraction = nanoseconds(value);
+    }
+    const auto time = sys_days{date} + hours{*h} + minutes{*mi} + seconds{*s} + fraction;
+    return time_point_cast<system_clock::duration>(time);
+}
+
 }  // namespace netdiag

@@ -11,5 +11,8 @@ namespace netdiag {
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 // UTC time as RFC 3339 with milliseconds: 2026-11-23T00:41:07.123Z
 std::string format_utc(std::chrono::system_clock::time_point time);
+// The inverse of format_utc (fraction optional, 1 to 9 digits; only the `Z` zone); nullopt for
+// anything else.
+std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text);
 
 }  // namespace netdiag

@@ -5,8 +5,9 @@
 namespace netdiag {
 namespace {
 
-constexpr ReportFormat all_formats[] = {ReportFormat::text, ReportFormat::json, ReportFormat::junit,
-                                        ReportFormat::sarif, ReportFormat::html};
+constexpr ReportFormat all_formats[] = {ReportFormat::text,  ReportFormat::json,
+                                        ReportFormat::junit, ReportFormat::sarif,
+                                        ReportFormat::html,  ReportFormat::openmetrics};
 
 }  // namespace
 
@@ -22,6 +23,8 @@ std::string_view to_string(ReportFormat format) {
             return "sarif";
         case ReportFormat::html:
             return "html";
+        case ReportFormat::openmetrics:
+            return "openmetrics";
     }
     return "text";
 }
@@ -51,6 +54,8 @@ std::string render_report(const Report& report, ReportFormat format, const Rende
             return render_sarif(report);
         case ReportFormat::html:
             return render_html(report, options.timeline);
+        case ReportFormat::openmetrics:
+            return render_openmetrics(report);
     }
     return render_text(report, TextStyle{false});
 }

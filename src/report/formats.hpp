@@ -11,7 +11,7 @@
 
 namespace netdiag {
 
-enum class ReportFormat { text, json, junit, sarif, html };
+enum class ReportFormat { text, json, junit, sarif, html, openmetrics };
 
 std::string_view to_string(ReportFormat format);
 std::optional<ReportFormat> parse_report_format(std::string_view name);
@@ -33,5 +33,7 @@ std::string render_junit(const Report& report, const RenderOptions& options);
 std::string render_sarif(const Report& report);
 // timeline: as in RenderOptions; when null, a top-level "timeline" in to_json(report) is used.
 std::string render_html(const Report& report, const nlohmann::json& timeline = nullptr);
+// Prometheus text exposition that is also OpenMetrics text (docs/metrics.md).
+std::string render_openmetrics(const Report& report);
 
 }  // namespace netdiag

@@ -112,7 +112,7 @@ def main():
     binary = sys.argv[1]
     chromium = find_browser()
     if not chromium:
-        from test_skip import skip
+        from capability import skip
         skip("chromium", "no Chromium to render the HTML report with (apt-get install chromium)")
     keep = sys.argv[2] if len(sys.argv) > 2 else None
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,7 +14,7 @@ import os
 try:
     import jsonschema
 except ImportError:
-    from test_skip import skip
+    from capability import skip
     skip("jsonschema", "python3-jsonschema is not installed (apt-get install python3-jsonschema)")
 
 
