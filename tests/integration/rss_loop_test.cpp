@@ -1,8 +1,8 @@
 // 200 runs of every probe in one process, through the real runner: resident memory must stay
 // flat. A leak valgrind cannot see (memory still referenced, such as a cache or a log that
 // only grows) shows here as growth per run.
-// Hidden from the default run (it takes minutes); ctest runs it as `rss_flat` in builds
-// without sanitizers, whose allocators hold memory back on purpose.
+// Labelled slow and run alone (it takes tens of seconds, and other processes would blur the
+// figure); not built with sanitizers, whose allocators hold memory back on purpose.
 #include <catch2/catch.hpp>
 
 #include "test_skip.hpp"
@@ -77,7 +77,7 @@ TEST_CASE("200 runs of every probe in one process keep resident memory flat",
     }
     const long at_end = resident_kib();
     const long growth = at_end - at_warm_up;
-    // Printed for the record: `ctest -V -R rss_flat` shows the curve.
+    // Printed for the record: `ctest -V -R 'resident memory flat'` shows the curve.
     WARN("VmRSS KiB after run N:" << trace << "; growth after warm-up " << growth << " KiB over "
                                   << runs - warm_up << " runs");
     // Flat: here the curve stays within about 60 KiB over 200 runs (and over 1000). A leak of
