@@ -11,9 +11,11 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_L
 endif()
 # With precompiled headers (cmake/PrecompiledHeaders.cmake) GCC 12 no longer treats the
 # libstdc++ code it inlines from the PCH as a system header, and reports its known std::string
-# false positives (-Warray-bounds, -Wstringop-overflow inside char_traits::copy) against the
+# false positives (-Warray-bounds, -Wstringop-overflow, -Wstringop-overread inside
+# char_traits::copy) against the
 # caller. Those two checks stay on where the headers are not precompiled; ASan, UBSan and the
 # fuzzers check the real thing at run time.
 if(NETDIAG_PCH AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-  target_compile_options(netdiag_warnings INTERFACE -Wno-array-bounds -Wno-stringop-overflow)
+  target_compile_options(netdiag_warnings INTERFACE -Wno-array-bounds -Wno-stringop-overflow
+                                                     -Wno-stringop-overread)
 endif()
