@@ -12,9 +12,8 @@ endif()
 # With precompiled headers (cmake/PrecompiledHeaders.cmake) GCC 12 no longer treats the
 # libstdc++ code it inlines from the PCH as a system header, and reports its known std::string
 # false positives (-Warray-bounds, -Wstringop-overflow, -Wstringop-overread inside
-# char_traits::copy) against the
-# caller. Those two checks stay on where the headers are not precompiled; ASan, UBSan and the
-# fuzzers check the real thing at run time.
+# char_traits::copy) against the caller. Those checks stay on where the headers are not
+# precompiled (NETDIAG_PCH=OFF); ASan, UBSan and the fuzzers check the real thing at run time.
 if(NETDIAG_PCH AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   target_compile_options(netdiag_warnings INTERFACE -Wno-array-bounds -Wno-stringop-overflow
                                                      -Wno-stringop-overread)
