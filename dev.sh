@@ -17,7 +17,8 @@ BUILD_PACKAGES=(g++ cmake make git pkg-config libasio-dev libcli11-dev libspdlog
 # server, the Windows cross build and Wine, a headless browser for the HTML report, valgrind
 # for the memcheck test, and clang with libFuzzer for the bounded fuzzing.
 TEST_PACKAGES=(python3 python3-jsonschema iproute2 procps wabt qemu-system-x86 openssl
-               g++-mingw-w64-x86-64-posix wine64 chromium valgrind clang libclang-rt-14-dev)
+               g++-mingw-w64-x86-64-posix wine64 chromium valgrind clang libclang-rt-14-dev
+               nftables)
 # Seconds each fuzz target runs in the test command (scripts/fuzz-all.sh runs them longer).
 FUZZ_SECONDS=${NETDIAG_FUZZ_SECONDS:-60}
 
