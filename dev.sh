@@ -15,7 +15,8 @@ BUILD_PACKAGES=(g++ cmake make git pkg-config libasio-dev libcli11-dev libspdlog
                 nlohmann-json3-dev catch2 libssl-dev help2man dpkg-dev)
 # What the tests need besides: schema validation, namespaces, wasm fixtures, a real SPICE
 # server, the Windows cross build and Wine, a headless browser for the HTML report, valgrind
-# for the memcheck test, and clang with libFuzzer for the bounded fuzzing.
+# for the memcheck test, clang with libFuzzer for the bounded fuzzing, and nftables for the
+# multicast firewall tests.
 TEST_PACKAGES=(python3 python3-jsonschema iproute2 procps wabt qemu-system-x86 openssl
                g++-mingw-w64-x86-64-posix wine64 chromium valgrind clang libclang-rt-14-dev
                nftables)

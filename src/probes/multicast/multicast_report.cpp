@@ -50,8 +50,18 @@ std::string row_error(const InterfaceCheck& row) {
 }
 
 // "yes", "no", "?" (undecided), "via lo" (came back on another interface), "-" (not tried).
-std::string looped_text(const InterfaceCheck& row) {
+std::string looped_text(const MulticastFacts& facts, const InterfaceCheck& row) {
     if (row.looped_elsewhere) return "via " + row.arrival_name;
+    // The kernel's own choice is whatever the route says; through a loopback interface the
+    // round trip proves only that.
+    if (row.is_default && row.looped_back) {
+        for (const auto& other : facts.interfaces) {
+            if (!other.is_default && other.loopback && other.index == row.arrival_index &&
+                row.arrival_index != 0) {
+                return "via " + other.name;
+            }
+        }
+    }
     if (!row.looped_back && row.foreign_datagrams > 0) return "?";
     return yes_no(row.tried, row.looped_back);
 }
@@ -88,7 +98,7 @@ nlohmann::json interface_table(const MulticastFacts& facts) {
              : row.zenoh_uses                ? "uses"
                                              : "skips",
              row.rp_filter ? std::to_string(*row.rp_filter) : "-", yes_no(row.tried, row.joined),
-             yes_no(row.tried, row.sent), looped_text(row), row_error(row)});
+             yes_no(row.tried, row.sent), looped_text(facts, row), row_error(row)});
     }
     return table;
 }
