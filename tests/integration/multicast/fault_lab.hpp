@@ -23,7 +23,8 @@ public:
     bool ok() const { return ok_; }
     const Netns& ns() const { return ns_; }
 
-    // Loads an nftables ruleset (nft -f syntax) into the namespace; 0 on success.
+    // Loads an nftables ruleset (nft -f syntax, one statement a line) into the namespace; 0 on
+    // success.
     int load_nft(const std::string& ruleset) const {
         return shell("printf '%s\\n' '" + ruleset + "' | " + ns_.exec_prefix() + "nft -f -");
     }
@@ -35,7 +36,7 @@ private:
 
 // Why nftables tests cannot run here, or "".
 inline std::string nft_skip_reason() {
-    if (shell("command -v nft || test -x /usr/sbin/nft") != 0) {
+    if (shell("{ command -v nft || test -x /usr/sbin/nft; }") != 0) {
         return "needs nft (Debian package nftables)";
     }
     return {};
