@@ -183,3 +183,40 @@ TEST_CASE("multicast faults: strict rp_filter drops a peer's Hello from an unrou
     CHECK_THAT((*rpf)["remedy"][1].get<std::string>(),
                Catch::Contains("net.ipv4.conf." + va + ".rp_filter"));
 }
+
+TEST_CASE("multicast faults: two interfaces with one address: a duplicate join, a copy elsewhere",
+          "[multicast][netns]") {
+    if (const auto reason = netns_skip_reason(); !reason.empty()) NETDIAG_SKIP("netns", reason);
+    Netns ns("dup-addr");
+    REQUIRE(ns.ok());
+    REQUIRE(ns.run("ip link set lo up") == 0);
+    REQUIRE(ns.run("ip link add lab0 type veth peer name lab1") == 0);
+    REQUIRE(ns.run("ip addr add 10.219.1.1/24 dev lab0") == 0);
+    REQUIRE(ns.run("ip addr add 10.219.1.1/32 dev lab1") == 0);
+    REQUIRE(ns.run("ip link set lab0 up") == 0);
+    REQUIRE(ns.run("ip link set lab1 up") == 0);
+    REQUIRE(ns.run("ip route add 224.0.0.0/4 dev lab0") == 0);
+
+    const auto run = run_multicast_probe(
+        "--zenoh-window 0s --port " + std::to_string(free_udp_port()), ns.exec_prefix());
+    INFO(run.binary.out << run.binary.err);
+    REQUIRE(run.parsed);
+    // Zenoh's one socket: the second join by the same address is the same membership.
+    const auto* duplicate = run.finding("ND-MCAST-014");
+    REQUIRE(duplicate != nullptr);
+    CHECK((*duplicate)["evidence"]["errno_name"] == "EADDRINUSE");
+    CHECK((*duplicate)["evidence"]["address"] == "10.219.1.1");
+    const auto refused = (*duplicate)["evidence"]["interface"].get<std::string>();
+    const auto holder = (*duplicate)["evidence"]["duplicate_of"].get<std::string>();
+    CHECK(refused != holder);
+    // The refused interface's own check: its copy came in on the holder, which proves nothing
+    // about it.
+    const auto* elsewhere = run.finding("ND-MCAST-016");
+    REQUIRE(elsewhere != nullptr);
+    CHECK((*elsewhere)["evidence"]["interface"] == refused);
+    CHECK((*elsewhere)["evidence"]["arrived_on"] == holder);
+    const auto* row = run.interface_row(refused);
+    REQUIRE(row != nullptr);
+    CHECK((*row)["looped_back"] == false);
+    CHECK((*row)["looped_elsewhere"] == true);
+}
