@@ -21,13 +21,14 @@ BUILD_PACKAGES=(g++ cmake make ninja-build git pkg-config libasio-dev libcli11-d
                 nlohmann-json3-dev catch2 libssl-dev help2man dpkg-dev)
 # What the tests need besides: schema validation, namespaces, wasm fixtures, a real SPICE
 # server, the Windows cross build and Wine, a headless browser for the HTML report, valgrind
-# for the memcheck test, clang with libFuzzer for the bounded fuzzing, and the fleet tools the
-# metrics and fleet tests run for real: promtool (prometheus), node_exporter, systemd-analyze,
-# YAML for the Kubernetes manifest, Ansible over sshd in namespaces.
+# for the memcheck test, clang with libFuzzer for the bounded fuzzing, nftables for the multicast
+# firewall tests, and the fleet tools the metrics and fleet tests run for real: promtool
+# (prometheus), node_exporter, systemd-analyze, YAML for the Kubernetes manifest, Ansible over
+# sshd in namespaces.
 TEST_PACKAGES=(python3 python3-jsonschema iproute2 procps wabt qemu-system-x86 openssl
                g++-mingw-w64-x86-64-posix wine64 chromium valgrind clang libclang-rt-14-dev
-               prometheus prometheus-node-exporter systemd python3-yaml ansible openssh-server
-               openssh-client util-linux)
+               nftables prometheus prometheus-node-exporter systemd python3-yaml ansible
+               openssh-server openssh-client util-linux)
 # Seconds each fuzz target runs in the test command (scripts/fuzz-all.sh runs them longer).
 FUZZ_SECONDS=${NETDIAG_FUZZ_SECONDS:-60}
 

@@ -131,4 +131,27 @@ struct GroupRoute {
 };
 GroupRoute route_to_group(const std::string& group);
 
+// Kernel settings and counters that decide multicast delivery beyond the socket calls. Each is
+// nullopt where the OS has no such thing or it could not be read (Windows: all of them).
+
+// How many groups one IPv4 socket may join (Linux: net.ipv4.igmp_max_memberships).
+std::optional<int> membership_limit();
+// The reverse-path filter mode the kernel applies on an interface: the larger of
+// net.ipv4.conf.all.rp_filter and net.ipv4.conf.IF.rp_filter (0 off, 1 strict, 2 loose).
+std::optional<int> reverse_path_filter(const std::string& interface_name);
+// Datagrams the kernel has dropped for failing the reverse-path filter since boot, in this
+// network namespace (Linux: IPReversePathFilter in /proc/net/netstat).
+std::optional<std::uint64_t> reverse_path_drops();
+
+// The host firewall's rules as the firewall tool prints them, for naming the rules that touch
+// the group or the port. Linux: `nft -j list ruleset` (needs root).
+struct FirewallRuleset {
+    bool read = false;
+    std::string format;  // "nft-json"
+    std::string text;
+    std::string tool;  // the command run
+    std::string note;  // why it could not be read, and how a person looks instead
+};
+FirewallRuleset read_firewall_ruleset(std::chrono::steady_clock::time_point deadline);
+
 }  // namespace netdiag::platform::multicast

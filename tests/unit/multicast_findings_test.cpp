@@ -106,11 +106,19 @@ TEST_CASE("multicast findings: joined but not looped back -> 004", "[multicast]"
     REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopbackLost)});
     CHECK_THAT(findings[0].detail, Catch::Contains("did not come back"));
 
+    // A send the host refuses is its own finding (an output rule), not a lost copy.
     facts.interfaces[1].sent = false;
     facts.interfaces[1].send_error = error(EPERM, "EPERM");
     findings = judge_multicast(facts);
-    REQUIRE(findings.size() == 1);
+    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kSendRefused)});
     CHECK(findings[0].evidence["errno_name"] == "EPERM");
+    CHECK(findings[0].evidence["direction"] == "output");
+
+    // Any other send error is still 004.
+    facts.interfaces[1].send_error = error(ENETUNREACH, "ENETUNREACH");
+    findings = judge_multicast(facts);
+    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopbackLost)});
+    CHECK(findings[0].evidence["errno_name"] == "ENETUNREACH");
 }
 
 TEST_CASE("multicast findings: copy missing on a busy port -> 012 undecided, not 004",
@@ -124,11 +132,11 @@ TEST_CASE("multicast findings: copy missing on a busy port -> 012 undecided, not
     CHECK(findings[0].evidence["foreign_datagrams"] == 812);
     CHECK_THAT(findings[0].title, Catch::Contains("eth0 undecided"));
 
-    // Other traffic does not excuse a send that failed: that is still 004.
+    // Other traffic does not excuse a send that failed: that is still a failure (015 for EPERM).
     facts.interfaces[1].sent = false;
     facts.interfaces[1].send_error = error(EPERM, "EPERM");
     findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopbackLost)});
+    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kSendRefused)});
 
     // And a copy that came back through the traffic is simply a pass.
     facts.interfaces[1].sent = true;

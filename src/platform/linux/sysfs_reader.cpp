@@ -288,4 +288,32 @@ std::vector<Route> SysfsReader::default_routes(const std::vector<NetInterface>& 
     return routes;
 }
 
+std::optional<std::uint64_t> parse_netstat_counter(const std::string& text,
+                                                   const std::string& group,
+                                                   const std::string& name) {
+    const std::string prefix = group + ":";
+    std::istringstream lines(text);
+    std::string names_line;
+    std::string values_line;
+    while (std::getline(lines, names_line)) {
+        if (names_line.rfind(prefix, 0) != 0) continue;
+        if (!std::getline(lines, values_line) || values_line.rfind(prefix, 0) != 0) break;
+        std::istringstream names(names_line.substr(prefix.size()));
+        std::istringstream values(values_line.substr(prefix.size()));
+        std::string key;
+        std::string value;
+        while (names >> key && values >> value) {
+            if (key != name) continue;
+            try {
+                std::size_t used = 0;
+                const auto number = std::stoull(value, &used);
+                if (used == value.size()) return number;
+            } catch (const std::exception&) {
+            }
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace netdiag::platform::linux_fs

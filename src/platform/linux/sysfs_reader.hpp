@@ -46,4 +46,10 @@ std::vector<Route> parse_ipv4_default_routes(const std::string& text);
 // Parses /proc/net/ipv6_route text: destination ::/0.
 std::vector<Route> parse_ipv6_default_routes(const std::string& text);
 
+// One counter from /proc/net/netstat or /proc/net/snmp text, where each group is a line of
+// names followed by a line of values ("TcpExt: … IPReversePathFilter …" / "TcpExt: … 3 …").
+std::optional<std::uint64_t> parse_netstat_counter(const std::string& text,
+                                                   const std::string& group,
+                                                   const std::string& name);
+
 }  // namespace netdiag::platform::linux_fs

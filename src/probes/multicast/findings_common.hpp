@@ -58,7 +58,15 @@ inline std::string zenoh_without_multicast_remedy() {
            "DORA_ZENOH_MULTICAST=off)";
 }
 
+// What the firewall look found, as detail text ("" when nothing was looked at) and evidence
+// (rules, how they were read, or why not).
+std::string firewall_detail(const MulticastFacts& facts);
+void add_firewall_evidence(const MulticastFacts& facts, nlohmann::json& evidence);
+
 void judge_joins(const MulticastFacts& facts, std::vector<Finding>& out);
+void judge_zenoh_socket(const MulticastFacts& facts, std::vector<Finding>& out);
+void judge_send_refused(const MulticastFacts& facts, std::vector<Finding>& out);
+void judge_receive_path(const MulticastFacts& facts, std::vector<Finding>& out);
 void judge_binds(const MulticastFacts& facts, std::vector<Finding>& out);
 void judge_environment(const MulticastFacts& facts, std::vector<Finding>& out);
 void judge_zenoh(const MulticastFacts& facts, std::vector<Finding>& out);

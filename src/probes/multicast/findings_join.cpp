@@ -1,8 +1,9 @@
 // Findings about membership, the group's route and loopback delivery: ND-MCAST-001, 003, 004,
-// 006.
+// 006, 012.
 #include <algorithm>
 
 #include "probes/multicast/findings_common.hpp"
+#include "probes/multicast/multicast_checks.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 
 namespace netdiag::mcast {
@@ -218,6 +219,10 @@ void judge_loopback(const MulticastFacts& facts, std::vector<Finding>& out) {
         // Interfaces Zenoh skips are not judged here: ND-MCAST-001/006 already say why.
         if (!row.tried || !row.joined || row.looped_back) continue;
         if (!row.zenoh_uses && !row.is_default) continue;
+        // A refused send (ND-MCAST-015) and a copy that came back only through lo
+        // (ND-MCAST-016) have their own findings.
+        if (!row.sent && is_send_refused(row.send_error)) continue;
+        if (row.looped_elsewhere) continue;
         if (row.sent && row.foreign_datagrams > 0) {
             out.push_back(loopback_undecided(facts, row));
             continue;
@@ -235,14 +240,16 @@ void judge_loopback(const MulticastFacts& facts, std::vector<Finding>& out) {
             add_error(f.evidence, row.send_error);
         } else {
             f.detail = fmt::format(
-                "Joined {} on {} and sent one datagram with IP_MULTICAST_LOOP on; it did not "
-                "come back within the wait. A firewall rule or the interface driver drops it",
-                facts.group, row.name);
+                "Joined {} on {} and sent one datagram with IP_MULTICAST_LOOP on: the send was "
+                "accepted, but the copy did not come back within the wait. Something on the "
+                "receiving side drops it: an input firewall rule, or the interface driver{}",
+                facts.group, row.name, firewall_detail(facts));
+            add_firewall_evidence(facts, f.evidence);
         }
         f.remedy = {
-            "Look for rules dropping multicast or the port: sudo nft list ruleset; sudo iptables "
-            "-S; on Windows: Get-NetFirewallRule or allow the program on private and public "
-            "networks",
+            "Look for input rules dropping multicast, the group or the port: sudo nft list "
+            "ruleset; sudo iptables -S INPUT; on Windows: Get-NetFirewallRule or allow the "
+            "program on private and public networks",
             fmt::format("Watch the interface while re-running the probe: sudo tcpdump -ni {} "
                         "host {}",
                         row.is_default ? "any" : row.name, facts.group),

@@ -31,6 +31,14 @@ std::string first_address(const platform::NetInterface& iface, mc::Family family
     return {};
 }
 
+std::string interface_name_of(const MulticastFacts& facts, unsigned index) {
+    if (index == 0) return {};
+    for (const auto& row : facts.interfaces) {
+        if (!row.is_default && row.index == index) return row.name;
+    }
+    return fmt::format("ifindex {}", index);
+}
+
 mc::InterfaceSelector selector_for(const InterfaceCheck& row) {
     if (row.is_default) return {};
     return {.ipv4_address = row.address, .index = row.index};
@@ -166,9 +174,15 @@ void run_interface_checks(MulticastFacts& facts, Clock::time_point wait_until) {
             auto got = socket.receive(wait_until);
             if (!got.datagram) break;
             if (got.datagram->bytes == token) {
-                row->looped_back = true;
                 row->loop_ms =
                     std::chrono::duration<double, std::milli>(Clock::now() - sent_at[i]).count();
+                row->arrival_index = got.datagram->arrival_interface;
+                row->arrival_name = interface_name_of(facts, row->arrival_index);
+                // A copy that came in on another interface (a datagram that left through lo)
+                // says nothing about this one.
+                row->looped_elsewhere =
+                    !row->is_default && row->arrival_index != 0 && row->arrival_index != row->index;
+                row->looped_back = !row->looped_elsewhere;
                 break;
             }
             ++row->foreign_datagrams;

@@ -28,4 +28,21 @@ std::vector<InterfaceCheck> plan_interfaces(const platform::HostSnapshot& host,
 // back. Fills the rows in facts.interfaces.
 void run_interface_checks(MulticastFacts& facts, std::chrono::steady_clock::time_point wait_until);
 
+// Opens the group socket as Zenoh does (one socket, SO_REUSEADDR, bound like Zenoh binds it on
+// this OS, on the loopback check's port) and joins it on every interface Zenoh would use, in
+// order, recording each join's result.
+ZenohSocketLayout run_zenoh_socket_check(const MulticastFacts& facts);
+
+// True for a send the local host refused (a firewall rule in the output path: EPERM).
+bool is_send_refused(const SysError& error);
+
+// Rows whose datagram a firewall may explain: the send was refused, or it left and never came
+// back on a quiet port.
+std::vector<const InterfaceCheck*> rows_for_firewall(const MulticastFacts& facts);
+
+// Reads the ruleset, sends once more on those rows and reads it again, so the findings can name
+// the rules that match and say whether their counters rose. Runs only when some row failed.
+FirewallEvidence look_at_firewall(const MulticastFacts& facts,
+                                  std::chrono::steady_clock::time_point deadline);
+
 }  // namespace netdiag::mcast

@@ -43,8 +43,16 @@ struct InterfaceCheck {
     SysError setup_error;
     bool sent = false;
     SysError send_error;
+    // The own copy came back on this interface (on the interface the kernel chose, for the
+    // default row). A copy that arrived on another interface (lo) proves nothing about this
+    // one: looped_back stays false and looped_elsewhere names where it came in.
     bool looped_back = false;
+    bool looped_elsewhere = false;
+    unsigned arrival_index = 0;  // interface the copy arrived on, 0 when the OS does not say
+    std::string arrival_name;
     std::optional<double> loop_ms;
+    // Effective reverse-path filter mode here (max of all and this interface), when known.
+    std::optional<int> rp_filter;
     // Datagrams from someone else read on the port while waiting for the own copy. When the
     // copy did not come and this is not zero, a busy port may have crowded it out of the
     // socket's queue: the check cannot tell that from a drop.
@@ -71,6 +79,61 @@ struct ZenohScouting {
     unsigned window_ms = 0;
 };
 
+// One membership on the single socket Zenoh opens for the group.
+struct SharedSocketJoin {
+    std::string interface;
+    std::string address;
+    unsigned index = 0;
+    SysError error;
+};
+
+// Zenoh's own layout: one socket, SO_REUSEADDR, bound as Zenoh binds it, joined on every
+// interface Zenoh would use. The per-interface checks use a socket each and cannot see limits
+// that count memberships per socket.
+struct ZenohSocketLayout {
+    bool attempted = false;
+    std::string bind_address;  // "224.0.0.224" on Unix, the wildcard on Windows
+    SysError bind_error;
+    std::vector<SharedSocketJoin> joins;
+    std::optional<int> membership_limit;  // net.ipv4.igmp_max_memberships
+};
+
+// A firewall rule that touches the group or the port, or dropped something while the probe
+// re-sent its datagram.
+struct FirewallRule {
+    std::string family;  // "inet", "ip", …
+    std::string table;
+    std::string chain;
+    std::string hook;  // "input", "output", … ("" for a chain reached by jump)
+    long long handle = 0;
+    std::string text;     // "udp dport 7446 counter drop"
+    std::string verdict;  // "drop", "reject", "accept", "" when none
+    bool touches_group_or_port = false;
+    std::optional<std::uint64_t> packets_before;
+    std::optional<std::uint64_t> packets_after;
+    bool counter_rose() const {
+        return packets_before && packets_after && *packets_after > *packets_before;
+    }
+};
+
+// What the firewall says about a refused or lost datagram: read when a row failed that way.
+struct FirewallEvidence {
+    bool looked = false;
+    bool ruleset_read = false;
+    std::string tool;
+    std::string note;  // why the rules could not be read and how to look by hand
+    std::vector<std::string> resent_on;
+    std::vector<FirewallRule> rules;
+};
+
+// The reverse-path filter's drop counter around the probe, and whether peers were expected
+// to send to this host meanwhile (Zenoh Hellos).
+struct ReversePathWatch {
+    std::optional<std::uint64_t> drops_before;
+    std::optional<std::uint64_t> drops_after;
+    bool peers_expected = false;
+};
+
 struct MulticastFacts {
     std::string group;
     std::uint16_t port = 0;
@@ -86,6 +149,9 @@ struct MulticastFacts {
     std::vector<InterfaceCheck> interfaces;  // real interfaces, then the default row
     RouteCheck route;
     ZenohScouting zenoh;
+    ZenohSocketLayout zenoh_socket;
+    FirewallEvidence firewall;
+    ReversePathWatch reverse_path;
 };
 
 }  // namespace netdiag::mcast

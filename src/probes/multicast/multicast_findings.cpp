@@ -5,9 +5,11 @@
 namespace netdiag::mcast {
 
 std::vector<std::string_view> finding_ids() {
-    return {kNoJoin,       kPortConflict, kNoRoute,          kLoopbackLost,
-            kWsl1,         kLoopbackOnly, kGroupBindRefused, kZenohPeers,
-            kNoZenohPeers, kWsl2Nat,      kPortShared,       kLoopbackUndecided};
+    return {
+        kNoJoin,          kPortConflict,      kNoRoute,         kLoopbackLost,        kWsl1,
+        kLoopbackOnly,    kGroupBindRefused,  kZenohPeers,      kNoZenohPeers,        kWsl2Nat,
+        kPortShared,      kLoopbackUndecided, kMembershipLimit, kDuplicateMembership, kSendRefused,
+        kLoopedOnlyViaLo, kReversePathDrops};
 }
 
 std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
@@ -15,6 +17,9 @@ std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
     judge_environment(facts, out);
     judge_binds(facts, out);
     judge_joins(facts, out);
+    judge_zenoh_socket(facts, out);
+    judge_send_refused(facts, out);
+    judge_receive_path(facts, out);
     judge_zenoh(facts, out);
     return out;
 }

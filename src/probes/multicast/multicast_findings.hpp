@@ -22,6 +22,11 @@ inline constexpr std::string_view kNoZenohPeers = "ND-MCAST-009";
 inline constexpr std::string_view kWsl2Nat = "ND-MCAST-010";
 inline constexpr std::string_view kPortShared = "ND-MCAST-011";
 inline constexpr std::string_view kLoopbackUndecided = "ND-MCAST-012";
+inline constexpr std::string_view kMembershipLimit = "ND-MCAST-013";
+inline constexpr std::string_view kDuplicateMembership = "ND-MCAST-014";
+inline constexpr std::string_view kSendRefused = "ND-MCAST-015";
+inline constexpr std::string_view kLoopedOnlyViaLo = "ND-MCAST-016";
+inline constexpr std::string_view kReversePathDrops = "ND-MCAST-017";
 
 std::vector<std::string_view> finding_ids();
 

@@ -52,6 +52,9 @@ public:
         facts.wsl_networking = context.host().facts.wsl_networking;
         facts.interfaces_restricted = !options.multicast_interfaces.empty();
 
+        // Reverse-path drops are counted for the whole run, Zenoh's reply window included.
+        facts.reverse_path.drops_before = mc::reverse_path_drops();
+
         context.progress("route for the group");
         facts.route.route = mc::route_to_group(facts.group);
 
@@ -75,6 +78,17 @@ public:
         const auto loop_until =
             std::min(Clock::now() + kLoopbackWait, context.deadline() - kDeadlineMargin);
         mcast::run_interface_checks(facts, loop_until);
+        for (auto& row : facts.interfaces) {
+            if (row.tried && !row.is_default) row.rp_filter = mc::reverse_path_filter(row.name);
+        }
+
+        context.progress("Zenoh's one socket joined on every interface");
+        facts.zenoh_socket = mcast::run_zenoh_socket_check(facts);
+
+        if (!context.cancelled()) {
+            context.progress("firewall rules for what was refused or lost");
+            facts.firewall = mcast::look_at_firewall(facts, context.deadline() - kDeadlineMargin);
+        }
 
         if (options.zenoh_window.count() > 0 && !context.cancelled()) {
             context.progress("Zenoh scouting");
@@ -87,6 +101,9 @@ public:
             scout.send(facts);
             scout.collect(facts, until, [&context] { return context.interrupted(); });
         }
+
+        facts.reverse_path.drops_after = mc::reverse_path_drops();
+        facts.reverse_path.peers_expected = facts.zenoh.attempted && facts.zenoh.window_ms > 0;
 
         result.findings = mcast::judge_multicast(facts);
         result.measurements = mcast::measurements(facts);

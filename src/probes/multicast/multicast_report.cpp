@@ -1,5 +1,7 @@
 #include "probes/multicast/multicast_report.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace netdiag::mcast {
@@ -39,6 +41,7 @@ std::string row_error(const InterfaceCheck& row) {
     if (row.join_error) return "join " + short_error(row.join_error);
     if (!row.failed_step.empty()) return row.failed_step + " " + short_error(row.setup_error);
     if (row.send_error) return "send " + short_error(row.send_error);
+    if (row.looped_elsewhere) return "came back through " + row.arrival_name + " only";
     if (row.sent && !row.looped_back && row.foreign_datagrams > 0) {
         return fmt::format("undecided: {} other datagram(s) on the port", row.foreign_datagrams);
     }
@@ -46,12 +49,47 @@ std::string row_error(const InterfaceCheck& row) {
     return "";
 }
 
+// "yes", "no", "?" (undecided), "via lo" (came back on another interface), "-" (not tried).
+std::string looped_text(const MulticastFacts& facts, const InterfaceCheck& row) {
+    if (row.looped_elsewhere) return "via " + row.arrival_name;
+    // The kernel's own choice is whatever the route says; through a loopback interface the
+    // round trip proves only that.
+    if (row.is_default && row.looped_back) {
+        for (const auto& other : facts.interfaces) {
+            if (!other.is_default && other.loopback && other.index == row.arrival_index &&
+                row.arrival_index != 0) {
+                return "via " + other.name;
+            }
+        }
+    }
+    if (!row.looped_back && row.foreign_datagrams > 0) return "?";
+    return yes_no(row.tried, row.looped_back);
+}
+
+nlohmann::json zenoh_socket_table(const MulticastFacts& facts) {
+    const auto& layout = facts.zenoh_socket;
+    nlohmann::json table = {
+        {"title", fmt::format("Zenoh's one socket ({}:{}, SO_REUSEADDR), joined on every "
+                              "interface it uses; igmp_max_memberships {}",
+                              layout.bind_address, facts.test_port,
+                              layout.membership_limit ? std::to_string(*layout.membership_limit)
+                                                      : std::string("-"))},
+        {"columns", {"interface", "address", "join"}},
+        {"rows", nlohmann::json::array()}};
+    for (const auto& j : layout.joins) {
+        table["rows"].push_back({j.interface, j.address.empty() ? "-" : j.address,
+                                 j.error ? short_error(j.error) : "ok"});
+    }
+    return table;
+}
+
 nlohmann::json interface_table(const MulticastFacts& facts) {
     nlohmann::json table = {
         {"title", fmt::format("Per interface: join {} and send with loopback (port {})",
                               facts.group, facts.test_port)},
         {"columns",
-         {"interface", "state", "flags", "address", "zenoh", "joined", "sent", "looped", "error"}},
+         {"interface", "state", "flags", "address", "zenoh", "rp_filter", "joined", "sent",
+          "looped", "error"}},
         {"rows", nlohmann::json::array()}};
     for (const auto& row : facts.interfaces) {
         table["rows"].push_back(
@@ -59,10 +97,8 @@ nlohmann::json interface_table(const MulticastFacts& facts) {
              row.is_default || !row.selected ? "-"
              : row.zenoh_uses                ? "uses"
                                              : "skips",
-             yes_no(row.tried, row.joined), yes_no(row.tried, row.sent),
-             !row.looped_back && row.foreign_datagrams > 0 ? "?"
-                                                           : yes_no(row.tried, row.looped_back),
-             row_error(row)});
+             row.rp_filter ? std::to_string(*row.rp_filter) : "-", yes_no(row.tried, row.joined),
+             yes_no(row.tried, row.sent), looped_text(facts, row), row_error(row)});
     }
     return table;
 }
@@ -149,6 +185,10 @@ nlohmann::json measurements(const MulticastFacts& facts) {
                                    {"sent", row.sent},
                                    {"send_error", error_json(row.send_error)},
                                    {"looped_back", row.looped_back},
+                                   {"looped_elsewhere", row.looped_elsewhere},
+                                   {"arrived_on", row.arrival_name},
+                                   {"rp_filter", row.rp_filter ? nlohmann::json(*row.rp_filter)
+                                                               : nlohmann::json(nullptr)},
                                    {"foreign_datagrams", row.foreign_datagrams},
                                    {"read_after_ms", row.loop_ms ? nlohmann::json(*row.loop_ms)
                                                                  : nlohmann::json(nullptr)}});
@@ -168,7 +208,51 @@ nlohmann::json measurements(const MulticastFacts& facts) {
     }
     m["zenoh_hellos"] = z.answers.size();
 
+    const auto& layout = facts.zenoh_socket;
+    m["zenoh_socket"] = {
+        {"attempted", layout.attempted},
+        {"bind_address", layout.bind_address},
+        {"bind_error", error_json(layout.bind_error)},
+        {"membership_limit", layout.membership_limit ? nlohmann::json(*layout.membership_limit)
+                                                     : nlohmann::json(nullptr)},
+        {"joins", nlohmann::json::array()}};
+    for (const auto& j : layout.joins) {
+        m["zenoh_socket"]["joins"].push_back(
+            {{"interface", j.interface}, {"address", j.address}, {"error", error_json(j.error)}});
+    }
+    const auto& rp = facts.reverse_path;
+    auto optional_count = [](const std::optional<std::uint64_t>& v) {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    m["reverse_path_drops"] = {{"before", optional_count(rp.drops_before)},
+                               {"after", optional_count(rp.drops_after)},
+                               {"peers_expected", rp.peers_expected}};
+    const auto& fw = facts.firewall;
+    if (fw.looked) {
+        m["firewall"] = {{"tool", fw.tool},
+                         {"read", fw.ruleset_read},
+                         {"note", fw.note},
+                         {"resent_on", fw.resent_on},
+                         {"rules", nlohmann::json::array()}};
+        for (const auto& rule : fw.rules) {
+            m["firewall"]["rules"].push_back({{"family", rule.family},
+                                              {"table", rule.table},
+                                              {"chain", rule.chain},
+                                              {"hook", rule.hook},
+                                              {"handle", rule.handle},
+                                              {"text", rule.text},
+                                              {"verdict", rule.verdict},
+                                              {"counter_rose", rule.counter_rose()}});
+        }
+    }
+
     m["tables"] = nlohmann::json::array({interface_table(facts), bind_table(facts)});
+    // Shown in text only when it tells something the per-interface table does not.
+    const bool join_failed = std::any_of(layout.joins.begin(), layout.joins.end(),
+                                         [](const auto& j) { return bool(j.error); });
+    if (join_failed) {
+        m["tables"].push_back(zenoh_socket_table(facts));
+    }
     if (!z.answers.empty()) m["tables"].push_back(zenoh_table(facts));
     return m;
 }

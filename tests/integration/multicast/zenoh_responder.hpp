@@ -26,6 +26,9 @@ public:
         std::string join_address = "127.0.0.1";  // interface address to join on
         proto::zenoh::Hello hello;
         std::function<bool()> enter;  // runs first in the responder's thread (setns)
+        // Source address of the Hellos ("" = the kernel's choice); a peer whose source the
+        // probe's host cannot route back stands for one that rp_filter drops.
+        std::string reply_from;
     };
 
     explicit ZenohResponder(Config config) : config_(std::move(config)) {
@@ -73,7 +76,9 @@ private:
             return;
         }
         mc::MulticastSocket reply;
-        if (auto r = reply.open(mc::Family::ipv4)) fail("reply socket: " + r.describe());
+        SysError r = reply.open(mc::Family::ipv4);
+        if (!r && !config_.reply_from.empty()) r = reply.bind(config_.reply_from, 0);
+        if (r) fail("reply socket: " + r.describe());
         ready_.set();
         while (!stop_) {
             auto got =
