@@ -85,23 +85,21 @@ State BlockWalker::carried(const Frame& f, std::uint32_t values) const {
     return out;
 }
 
-void BlockWalker::branch_to(std::uint64_t depth, const Instr& in, bool certain) {
+void BlockWalker::branch_to(std::uint64_t depth, const Instr& in) {
     if (!s_.reachable) return;
     if (depth >= frames_.size()) stop(in, "branch depth out of range");
     const std::size_t index = frames_.size() - 1 - static_cast<std::size_t>(depth);
     Frame& f = frames_[index];
     if (f.op == op::loop) {
         if (!f.unrolling) return;  // what the loop writes is unknown in it already
-        if (!certain || ++f.iterations > max_unrolled_iterations) {
-            abandon_unroll(index);
-            return;
-        }
-        // Another iteration: back to the loop's first instruction with the current state.
+        // The next iteration starts from the join of the states that branch back.
         State next = carried(f, f.params);
-        frames_.resize(index + 1);
-        s_ = std::move(next);
-        pc_ = f.start + 1;
-        jumped_ = true;
+        if (f.has_next) {
+            f.next.join(next);
+        } else {
+            f.next = std::move(next);
+            f.has_next = true;
+        }
         return;
     }
     spend(s_.size(), in);
@@ -115,19 +113,22 @@ void BlockWalker::branch_to(std::uint64_t depth, const Instr& in, bool certain) 
 }
 
 void BlockWalker::do_return(const Instr& in) {
-    branch_to(frames_.size() - 1, in, true);
+    branch_to(frames_.size() - 1, in);
     s_.reachable = false;
 }
 
 void BlockWalker::do_else(const Instr& in) {
     if (frames_.empty() || !frames_.back().is_if) stop(in, "`else` outside `if`");
     Frame& f = frames_.back();
-    branch_to(0, in, true);  // the then-branch falls through to the end
+    branch_to(0, in);  // the then-branch falls through to the end
     f.saw_else = true;
     s_ = std::move(f.else_state);
 }
 
 void BlockWalker::do_end() {
+    if (frames_.back().op == op::loop && frames_.back().unrolling) {
+        if (end_of_unrolled_iteration()) return;
+    }
     Frame f = std::move(frames_.back());
     frames_.pop_back();
     State merged = s_.reachable ? carried(f, f.results) : std::move(s_);
@@ -135,6 +136,33 @@ void BlockWalker::do_end() {
     if (f.has_exit) merged.join(f.exit);
     s_ = std::move(merged);
     if (s_.stack.size() < f.height + f.results) s_.stack.resize(f.height + f.results);
+}
+
+// At the `end` of a loop being unrolled: when some path branched back, the fall-through state
+// waits at the loop's exit and the walk runs the body again from the joined back-edge states.
+// Returns false when no path branched back: the loop is done and `end` closes it as a block.
+bool BlockWalker::end_of_unrolled_iteration() {
+    const std::size_t index = frames_.size() - 1;
+    Frame& f = frames_[index];
+    if (!f.has_next) return false;
+    if (++f.iterations > max_unrolled_iterations) {
+        abandon_unroll(index);
+        return true;
+    }
+    if (s_.reachable) {
+        State fall = carried(f, f.results);
+        if (f.has_exit) {
+            f.exit.join(fall);
+        } else {
+            f.exit = std::move(fall);
+            f.has_exit = true;
+        }
+    }
+    s_ = std::move(f.next);
+    f.has_next = false;
+    pc_ = f.start + 1;
+    jumped_ = true;
+    return true;
 }
 
 void BlockWalker::open_if(const Instr& in) {

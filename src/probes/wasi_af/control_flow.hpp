@@ -1,10 +1,11 @@
 // The control-flow half of the abstract machine: blocks, if/else, branches and loops over a
 // decoded function body. A branch carries the current state (its stack cut to the target's
 // values) to its target block, where states join. A branch whose condition is a known constant
-// goes one way only. A loop is first unrolled, iteration by iteration, while every branch back to
-// its start is certain (a counted loop over constants); when a back branch depends on an unknown
-// value or the loop runs too long, the walk restarts the loop from its entry state with whatever
-// the loop writes made unknown (no fixpoint needed). Dead code is skipped block by block.
+// goes one way only. A loop is unrolled: each iteration starts from the join of the states that
+// branched back in the previous one, until no path branches back (a counted loop over constants
+// ends; a loop whose exit depends on an unknown value runs as long as its paths agree). A loop
+// that runs too long is walked again from its entry with whatever it writes made unknown (no
+// fixpoint needed). Dead code is skipped block by block.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +42,8 @@ struct Frame {
     std::size_t start = 0;
     bool unrolling = false;
     std::uint32_t iterations = 0;
+    bool has_next = false;
+    State next;  // join of the states that branch back to the loop in this iteration
     std::shared_ptr<UnrollSnapshot> snapshot;
 };
 
@@ -69,8 +72,8 @@ protected:
     void open(const wasm::Instr& in, std::uint32_t kind);
     void open_if(const wasm::Instr& in);
     void open_loop(const wasm::Instr& in);
-    // `certain`: the branch is taken for sure (br, or a condition known to be true).
-    void branch_to(std::uint64_t depth, const wasm::Instr& in, bool certain);
+    // Carries the current state to the target; the caller decides whether the path goes on.
+    void branch_to(std::uint64_t depth, const wasm::Instr& in);
     void do_return(const wasm::Instr& in);
     void do_else(const wasm::Instr& in);
     void do_end();
@@ -88,6 +91,7 @@ private:
     State carried(const Frame& f, std::uint32_t values) const;
     void havoc_loop(const wasm::Instr& in);
     void abandon_unroll(std::size_t frame_index);
+    bool end_of_unrolled_iteration();
     std::size_t* work_;
     std::size_t havoc_at_ = SIZE_MAX;  // a loop to enter without unrolling, after an abandon
 };

@@ -107,15 +107,14 @@ private:
                 do_end();
                 return;
             case op::br:
-                branch_to(static_cast<std::uint64_t>(in.a), in, true);
-                if (!jumped_) s_.reachable = false;
+                branch_to(static_cast<std::uint64_t>(in.a), in);
+                s_.reachable = false;
                 return;
             case op::br_if: {
                 const AbsVal cond = s_.pop();
                 if (cond.is_const() && cond.value == 0) return;
-                const bool certain = cond.is_const();
-                branch_to(static_cast<std::uint64_t>(in.a), in, certain);
-                if (certain && !jumped_) s_.reachable = false;
+                branch_to(static_cast<std::uint64_t>(in.a), in);
+                if (cond.is_const()) s_.reachable = false;  // taken for sure
                 return;
             }
             case op::br_table: {
@@ -126,15 +125,14 @@ private:
                     const std::uint64_t k = std::min<std::uint64_t>(
                         static_cast<std::uint64_t>(index.value) & 0xffffffffu, in.b - 1);
                     if (first + k < d_.labels.size()) {
-                        branch_to(d_.labels[first + static_cast<std::size_t>(k)], in, true);
+                        branch_to(d_.labels[first + static_cast<std::size_t>(k)], in);
                     }
                 } else {
                     for (std::size_t k = 0; k < in.b && first + k < d_.labels.size(); ++k) {
-                        branch_to(d_.labels[first + k], in, false);
-                        if (jumped_) return;  // an unroll was abandoned
+                        branch_to(d_.labels[first + k], in);
                     }
                 }
-                if (!jumped_) s_.reachable = false;
+                s_.reachable = false;
                 return;
             }
             case op::return_:
