@@ -182,9 +182,23 @@ void BlockWalker::open_if(const Instr& in) {
     }
 }
 
+// Whether a loop is worth unrolling: one that calls functions or writes memory may open sockets
+// or build addresses; one that only updates locals (a counting loop) is cheaper to make unknown.
+bool BlockWalker::loop_has_effects(const Instr& in) const {
+    const std::size_t end = in.match != wasm::no_index ? in.match : d_.instrs.size();
+    for (std::size_t k = pc_ + 1; k < end; ++k) {
+        const std::uint32_t x = d_.instrs[k].op;
+        if ((x >= 0x36 && x <= 0x3e) || x == op::call || x == op::call_indirect ||
+            x == op::call_ref || x == wasm::prefixed(0xfc, 10) || x == wasm::prefixed(0xfc, 11)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void BlockWalker::open_loop(const Instr& in) {
     const std::size_t end = in.match != wasm::no_index ? in.match : d_.instrs.size();
-    if (havoc_at_ == pc_ || end - pc_ > max_unrolled_body) {
+    if (havoc_at_ == pc_ || end - pc_ > max_unrolled_body || !loop_has_effects(in)) {
         havoc_at_ = SIZE_MAX;
         havoc_loop(in);
         open(in, op::loop);

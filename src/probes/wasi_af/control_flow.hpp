@@ -90,6 +90,7 @@ private:
     std::size_t skip_dead(std::size_t i);
     State carried(const Frame& f, std::uint32_t values) const;
     void havoc_loop(const wasm::Instr& in);
+    bool loop_has_effects(const wasm::Instr& in) const;
     void abandon_unroll(std::size_t frame_index);
     bool end_of_unrolled_iteration();
     std::size_t* work_;

@@ -19,6 +19,8 @@ constexpr std::size_t max_call_depth = 8;
 constexpr std::size_t max_helper_code = 1024;
 constexpr std::size_t max_followed_code = std::size_t{16} << 20;
 constexpr std::uint64_t max_modelled_copy = 4096;
+// Decoded bodies kept for reuse (about 32 bytes each): bounds the walk's memory on big modules.
+constexpr std::size_t max_cached_instructions = std::size_t{1} << 20;
 
 struct Walk {
     ModuleView& view;
@@ -28,10 +30,10 @@ struct Walk {
 
 class Walker final : BlockWalker {
 public:
-    Walker(Walk& walk, std::uint32_t function, const DecodedBody& d,
+    Walker(Walk& walk, std::uint32_t function, std::shared_ptr<const DecodedBody> d,
            std::vector<std::uint32_t> chain)
-        : BlockWalker(walk.view.module(), d, &walk.work), w_(walk), function_(function),
-          chain_(std::move(chain)) {
+        : BlockWalker(walk.view.module(), *d, &walk.work), w_(walk), function_(function),
+          chain_(std::move(chain)), decoded_(std::move(d)) {
         type_ = m_.function_type(function);
         body_ = &m_.bodies[function - m_.imported_functions];
     }
@@ -311,7 +313,7 @@ private:
             return false;  // recursion
         const std::size_t code = m_.bodies[index - m_.imported_functions].code.size();
         if (w_.view.reaches_socket(index)) return code <= max_followed_code;
-        return code <= max_helper_code;
+        return w_.view.is_small_helper(index);
     }
 
     void call(std::uint32_t index, const Instr& in) {
@@ -356,8 +358,7 @@ private:
         std::vector<std::uint32_t> chain = chain_;
         chain.push_back(function_);
         try {
-            const DecodedBody& body = w_.view.body(index);
-            Walker callee(w_, index, body, std::move(chain));
+            Walker callee(w_, index, w_.view.body(index), std::move(chain));
             State exit = callee.run(std::move(entry));
             std::vector<AbsVal> out(results, AbsVal::unknown());
             for (std::size_t k = 0; k < results && k < exit.stack.size(); ++k) {
@@ -433,6 +434,7 @@ private:
     Walk& w_;
     std::uint32_t function_;
     std::vector<std::uint32_t> chain_;
+    std::shared_ptr<const DecodedBody> decoded_;  // keeps d_ alive while the walk runs
     const wasm::FunctionBody* body_ = nullptr;
     const wasm::FuncType* type_ = nullptr;
 };
@@ -465,12 +467,35 @@ ModuleView::Helper ModuleView::helper(std::uint32_t index) const {
     return Helper::none;
 }
 
-const wasm::DecodedBody& ModuleView::body(std::uint32_t index) {
+std::shared_ptr<const wasm::DecodedBody> ModuleView::body(std::uint32_t index) {
     auto it = bodies_.find(index);
     if (it != bodies_.end()) return it->second;
-    wasm::DecodedBody decoded;
-    wasm::decode_body(module_, module_.bodies[index - module_.imported_functions], decoded);
-    return bodies_.emplace(index, std::move(decoded)).first->second;
+    auto decoded = std::make_shared<wasm::DecodedBody>();
+    wasm::decode_body(module_, module_.bodies[index - module_.imported_functions], *decoded);
+    if (cached_instructions_ + decoded->instrs.size() > max_cached_instructions) {
+        bodies_.clear();  // the walkers still using a body keep their own share of it
+        cached_instructions_ = 0;
+    }
+    cached_instructions_ += decoded->instrs.size();
+    bodies_.emplace(index, decoded);
+    return decoded;
+}
+
+bool ModuleView::is_small_helper(std::uint32_t index) {
+    if (index < module_.imported_functions || index >= module_.function_count()) return false;
+    if (small_helper_.empty()) small_helper_.assign(module_.function_count(), -1);
+    std::int8_t& known = small_helper_[index];
+    if (known < 0) {
+        known = 0;
+        if (module_.bodies[index - module_.imported_functions].code.size() <= max_helper_code) {
+            const auto decoded = body(index);
+            known = std::none_of(decoded->instrs.begin(), decoded->instrs.end(),
+                                 [](const wasm::Instr& in) { return in.op == op::loop; })
+                        ? 1
+                        : 0;
+        }
+    }
+    return known == 1;
 }
 
 WalkFacts walk_from(ModuleView& view, std::uint32_t root) {
@@ -479,7 +504,7 @@ WalkFacts walk_from(ModuleView& view, std::uint32_t root) {
     Walk walk{view, facts};
     const wasm::Module& m = view.module();
     try {
-        const DecodedBody& body = view.body(root);
+        std::shared_ptr<const DecodedBody> body = view.body(root);
         State entry;
         if (const wasm::FuncType* t = m.function_type(root)) {
             // The root's i32 parameters are bases: a structure it is handed by pointer is read
@@ -500,6 +525,7 @@ WalkFacts walk_from(ModuleView& view, std::uint32_t root) {
     } catch (const wasm::DecodeError&) {
         // Reported by the lint, which decodes every body before walking.
     }
+    facts.steps = walk.work;
     return facts;
 }
 

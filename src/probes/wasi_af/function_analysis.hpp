@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -52,6 +53,7 @@ struct WalkFacts {
     std::vector<CallFact> calls;
     std::vector<std::string> stopped;    // "name (function N): why, at offset"
     std::set<std::uint32_t> completed;  // functions walked to their end at least once
+    std::size_t steps = 0;              // instructions walked (and state slots copied)
 };
 
 // What every walk over one module shares: the module, its socket imports, the initial memory,
@@ -68,15 +70,21 @@ public:
     bool reaches_socket(std::uint32_t index) const;
     enum class Helper : std::uint8_t { none, memset, memcpy };
     Helper helper(std::uint32_t index) const;
-    // The decoded body of defined function `index` (decoded once); throws wasm::DecodeError.
-    const wasm::DecodedBody& body(std::uint32_t index);
+    // The decoded body of defined function `index`; throws wasm::DecodeError. Bodies are kept
+    // for reuse up to a bound on their total size (walkers share ownership of the ones in use).
+    std::shared_ptr<const wasm::DecodedBody> body(std::uint32_t index);
+    // A function that reaches no socket call is followed (for the value it returns or the memory
+    // it writes) only when it is small and has no loop: htons, getters, constant returners.
+    bool is_small_helper(std::uint32_t index);
 
 private:
     const wasm::Module& module_;
     const std::vector<std::optional<SocketImportInfo>>& socket_imports_;
     const std::vector<bool>& reaches_socket_;
     DataImage data_;
-    std::map<std::uint32_t, wasm::DecodedBody> bodies_;
+    std::map<std::uint32_t, std::shared_ptr<const wasm::DecodedBody>> bodies_;
+    std::size_t cached_instructions_ = 0;
+    std::vector<std::int8_t> small_helper_;  // -1 not yet known, 0 no, 1 yes
 };
 
 // Walks from defined function `root` (its i32 parameters are the bases of addresses).

@@ -218,18 +218,20 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
                 " bytes is larger than " + std::to_string(max_walked_body));
             continue;
         }
-        list_sites(module, index, view.body(index), is_target, result.coverage);
+        list_sites(module, index, *view.body(index), is_target, result.coverage);
     }
     result.socket_calls = result.coverage.calls().size();
 
     // Walk from each root: a function reaching socket calls that no such function calls. Then
     // walk on its own any function calling sockets that no walk went through (a cycle, an
     // indirect caller, a walk that stopped early), with its parameters unknown.
-    std::set<std::uint32_t> covered;
+    std::set<std::uint32_t> covered, roots;
     std::set<std::tuple<std::string, std::uint32_t, std::string>> reported;
     auto walk = [&](std::uint32_t root) {
         WalkFacts facts = walk_from(view, root);
+        roots.insert(root);
         ++result.walks;
+        result.instructions += facts.steps;
         covered.insert(facts.completed.begin(), facts.completed.end());
         for (auto& why : facts.stopped) result.not_analysed.push_back(std::move(why));
         result.coverage.add_walk(facts);
@@ -255,16 +257,14 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
     }
     for (std::uint32_t b = 0; b < module.bodies.size() && !result.cancelled; ++b) {
         const std::uint32_t index = module.imported_functions + b;
-        if (!graph.calls_socket[index] || covered.count(index) || !walkable(index)) continue;
+        if (!graph.calls_socket[index] || covered.count(index) || roots.count(index) ||
+            !walkable(index)) {
+            continue;
+        }
         if (cancelled && cancelled()) result.cancelled = true;
         walk(index);
     }
-    for (std::uint32_t index : covered) {
-        if (index >= module.imported_functions) {
-            ++result.functions_followed;
-            result.instructions += view.body(index).instrs.size();
-        }
-    }
+    result.functions_followed = covered.size();
     result.coverage.finish("no walk reached this call (the walk stopped before it)");
     return result;
 }
