@@ -16,7 +16,6 @@ AbsVal State::global(std::uint32_t index) const {
     auto it = globals.find(index);
     if (it != globals.end()) return it->second;
     // Its value on entry: the base of addresses computed from it (the C stack pointer).
-    if (index >= base_global_tag) return AbsVal::unknown(Unknown::global);
     return AbsVal::pointer(base_global_tag | index, 0);
 }
 

@@ -62,14 +62,13 @@ void CoverageTally::add_site(std::uint32_t function_index, std::size_t offset, s
     c.function_index = function_index;
     c.offset = offset;
     c.field = std::move(field);
+    by_offset_[offset] = calls_.size();
     calls_.push_back(std::move(c));
 }
 
 CallCoverage* CoverageTally::find(std::size_t offset) {
-    for (CallCoverage& c : calls_) {
-        if (c.offset == offset) return &c;
-    }
-    return nullptr;
+    auto it = by_offset_.find(offset);
+    return it == by_offset_.end() ? nullptr : &calls_[it->second];
 }
 
 void CoverageTally::add_walk(const WalkFacts& facts) {
@@ -94,6 +93,8 @@ void CoverageTally::finish(const std::string& unreached_reason) {
     }
     std::sort(calls_.begin(), calls_.end(),
               [](const CallCoverage& a, const CallCoverage& b) { return a.offset < b.offset; });
+    by_offset_.clear();
+    for (std::size_t i = 0; i < calls_.size(); ++i) by_offset_[calls_[i].offset] = i;
 }
 
 std::size_t CoverageTally::judged() const {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "netdiag/model.hpp"
@@ -41,6 +42,7 @@ public:
 private:
     CallCoverage* find(std::size_t offset);
     std::vector<CallCoverage> calls_;
+    std::unordered_map<std::size_t, std::size_t> by_offset_;  // call offset -> index in calls_
 };
 
 // The info finding for a module with socket calls the lint could not judge; the reasons name
