@@ -15,9 +15,11 @@ BUILD_PACKAGES=(g++ cmake make git pkg-config libasio-dev libcli11-dev libspdlog
                 nlohmann-json3-dev catch2 libssl-dev help2man dpkg-dev)
 # What the tests need besides: schema validation, namespaces, wasm fixtures, a real SPICE
 # server, the Windows cross build and Wine, a headless browser for the HTML report, valgrind
-# for the memcheck test, and clang with libFuzzer for the bounded fuzzing.
+# for the memcheck test, clang with libFuzzer for the bounded fuzzing, and the compilers the
+# wasi-af tests build their fixtures with (clang + lld for wasm32, rustc with its wasm32 std).
 TEST_PACKAGES=(python3 python3-jsonschema iproute2 procps wabt qemu-system-x86 openssl
-               g++-mingw-w64-x86-64-posix wine64 chromium valgrind clang libclang-rt-14-dev)
+               g++-mingw-w64-x86-64-posix wine64 chromium valgrind clang libclang-rt-14-dev
+               lld rustc libstd-rust-dev-wasm32)
 # Seconds each fuzz target runs in the test command (scripts/fuzz-all.sh runs them longer).
 FUZZ_SECONDS=${NETDIAG_FUZZ_SECONDS:-60}
 
