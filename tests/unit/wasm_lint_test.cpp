@@ -238,3 +238,34 @@ TEST_CASE("The walk stops cleanly at an instruction it does not model", "[wasi-a
                Catch::Contains("mixed (function 1): stopped: instruction 0xfd00000c is not "
                                "modelled at offset"));
 }
+
+TEST_CASE("Calls whose values are unknown are not judged, and the report says why",
+          "[wasi-af][unit]") {
+    const auto l = lint_fixture("unjudged_calls.wasm");
+    CHECK(l.result.findings.empty());  // no finding from an unknown value
+    const auto& calls = l.result.coverage.calls();
+    REQUIRE(calls.size() == 2);
+    CHECK(l.result.coverage.judged() == 0);
+    CHECK(calls[0].field == "sock_open");
+    CHECK(calls[0].family == "unknown: value comes from an imported function");
+    CHECK(calls[0].type == "judged");
+    CHECK(calls[1].field == "sock_bind");
+    CHECK(calls[1].address == "unknown: address comes from an indirect call");
+    CHECK(calls[1].socket == "judged");
+    const wasm::ParseResult parsed = wasm::read_module(l.bytes);
+    REQUIRE(parsed.module);
+    const Finding f = wasi_af::not_judged_finding(*parsed.module, l.result.coverage);
+    CHECK(f.id == "ND-WASM-013");
+    CHECK(f.severity == Severity::info);
+    CHECK(f.title == "2 of 2 socket calls could not be judged");
+    CHECK_THAT(f.detail, Catch::Contains("sock_bind in serve (function 4) at offset") &&
+                             Catch::Contains("address comes from an indirect call"));
+    CHECK(f.evidence["not_judged"] == 2);
+}
+
+TEST_CASE("A correct module has every socket call judged", "[wasi-af][unit]") {
+    const auto l = lint_fixture("case_correct.wasm");
+    CHECK(l.result.socket_calls == 4);
+    CHECK(l.result.coverage.judged() == 4);
+    CHECK(l.result.coverage.not_judged() == 0);
+}
