@@ -62,7 +62,7 @@ protected:
     void run_body();
     virtual void step(const wasm::Instr& in) = 0;
     // The walker's records (socket calls seen) to keep or roll back with an abandoned unroll.
-    virtual std::size_t record_mark() const = 0;
+    virtual std::size_t record_mark() = 0;
     virtual void roll_back_records(std::size_t mark) = 0;
 
     [[noreturn]] void stop(const wasm::Instr& in, const std::string& what);

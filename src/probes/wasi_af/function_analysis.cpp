@@ -60,9 +60,22 @@ public:
     }
 
 private:
-    std::size_t record_mark() const override { return w_.facts.calls.size(); }
+    // The socket calls and socket states as they were when a loop's unrolling began.
+    struct Saved {
+        std::size_t calls = 0;
+        std::vector<SocketRecord> sockets;
+    };
+    std::size_t record_mark() override {
+        saved_.push_back({w_.facts.calls.size(), w_.facts.sockets});
+        return saved_.size() - 1;
+    }
     void roll_back_records(std::size_t mark) override {
-        w_.facts.calls.resize(std::min(mark, w_.facts.calls.size()));
+        if (mark >= saved_.size()) return;
+        w_.facts.calls.resize(std::min(saved_[mark].calls, w_.facts.calls.size()));
+        // Sockets opened since stay (their ids may still be referenced) but states go back.
+        for (std::size_t k = 0; k < saved_[mark].sockets.size(); ++k) {
+            w_.facts.sockets[k] = saved_[mark].sockets[k];
+        }
     }
 
     AbsVal& local(const Instr& in) {
@@ -435,6 +448,7 @@ private:
     std::uint32_t function_;
     std::vector<std::uint32_t> chain_;
     std::shared_ptr<const DecodedBody> decoded_;  // keeps d_ alive while the walk runs
+    std::vector<Saved> saved_;
     const wasm::FunctionBody* body_ = nullptr;
     const wasm::FuncType* type_ = nullptr;
 };
