@@ -71,8 +71,11 @@ std::map<std::string, CallSite> socket_call_sites(const fs::path& wasm) {
             current = m[1];
             continue;
         }
-        const auto call = l.find("| call ");
-        if (call == std::string::npos) continue;
+        // "| call 1 <sock_bind>", indented by block depth after the bar.
+        const auto bar = l.find('|');
+        if (bar == std::string::npos) continue;
+        const auto call = l.find_first_not_of(' ', bar + 1);
+        if (call == std::string::npos || l.compare(call, 5, "call ") != 0) continue;
         const auto lt = l.find('<', call), gt = l.rfind('>');
         if (lt == std::string::npos || gt == std::string::npos) continue;
         const std::string callee = l.substr(lt + 1, gt - lt - 1);
