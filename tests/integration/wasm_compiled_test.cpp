@@ -99,7 +99,8 @@ struct Expected {
 };
 
 std::vector<Expected> expected_for(const std::string& variant) {
-    if (variant == "posix_family") return {{"ND-WASM-001", "sock_open"}, {"ND-WASM-004", "sock_bind"}};
+    if (variant == "posix_family")
+        return {{"ND-WASM-001", "sock_open"}, {"ND-WASM-004", "sock_bind"}};
     if (variant == "network_port") return {{"ND-WASM-005", "sock_bind"}};
     if (variant == "no_bind") return {{"ND-WASM-006", "sock_listen"}};
     return {};
@@ -109,8 +110,8 @@ std::vector<Expected> expected_for(const std::string& variant) {
 void check_compiled(const std::string& compiler, std::size_t expected_files) {
     const fs::path out = fs::path(NETDIAG_TEST_BUILD_DIR) / "wasm-compiled" / compiler;
     fs::remove_all(out);
-    const std::string build = "\"" + (kPrograms / "build_compiled.sh").string() + "\" " +
-                              compiler + " \"" + out.string() + "\" 2>&1";
+    const std::string build = "\"" + (kPrograms / "build_compiled.sh").string() + "\" " + compiler +
+                              " \"" + out.string() + "\" 2>&1";
     INFO(build);
     const std::string log = capture(build + "; echo \"exit=$?\"");
     INFO(log);
@@ -189,24 +190,29 @@ void check_compiled(const std::string& compiler, std::size_t expected_files) {
 TEST_CASE("wasi-af: clang builds at every -O level get exactly the expected findings",
           "[wasi-af][loopback][clang][wabt]") {
     if (!have("clang") || !have("wasm-ld")) {
-        NETDIAG_SKIP("clang", "clang with wasm32 target is not installed (apt-get install clang lld)");
+        NETDIAG_SKIP("clang",
+                     "clang with wasm32 target is not installed (apt-get install clang lld)");
     }
-    if (!have("wasm-objdump")) NETDIAG_SKIP("wabt", "wasm-objdump is not installed (apt-get install wabt)");
+    if (!have("wasm-objdump"))
+        NETDIAG_SKIP("wabt", "wasm-objdump is not installed (apt-get install wabt)");
     std::size_t programs = 0;
-    for (const auto& e : fs::directory_iterator(kPrograms)) programs += e.path().extension() == ".c";
+    for (const auto& e : fs::directory_iterator(kPrograms))
+        programs += e.path().extension() == ".c";
     check_compiled("clang", programs * 4 * 6);
 }
 
 TEST_CASE("wasi-af: rustc builds at opt-level 0 and 3 get exactly the expected findings",
           "[wasi-af][loopback][rustc][wabt]") {
     const std::string rustc = "/usr/bin/rustc";
-    if (!fs::exists(rustc) ||
-        !fs::exists("/usr/lib/rustlib/wasm32-unknown-unknown")) {
-        NETDIAG_SKIP("rustc", "Debian's rustc with the wasm32 standard library is not installed "
-                              "(apt-get install rustc libstd-rust-dev-wasm32)");
+    if (!fs::exists(rustc) || !fs::exists("/usr/lib/rustlib/wasm32-unknown-unknown")) {
+        NETDIAG_SKIP("rustc",
+                     "Debian's rustc with the wasm32 standard library is not installed "
+                     "(apt-get install rustc libstd-rust-dev-wasm32)");
     }
-    if (!have("wasm-objdump")) NETDIAG_SKIP("wabt", "wasm-objdump is not installed (apt-get install wabt)");
+    if (!have("wasm-objdump"))
+        NETDIAG_SKIP("wabt", "wasm-objdump is not installed (apt-get install wabt)");
     std::size_t programs = 0;
-    for (const auto& e : fs::directory_iterator(kPrograms)) programs += e.path().extension() == ".rs";
+    for (const auto& e : fs::directory_iterator(kPrograms))
+        programs += e.path().extension() == ".rs";
     check_compiled("rustc", programs * 4 * 2);
 }

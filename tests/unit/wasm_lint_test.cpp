@@ -205,16 +205,15 @@ TEST_CASE("Abstract memory: byte-wise stores, partial overlaps, joins keep agree
     CHECK(a.load(at(200), 4, data).is_unknown());
 }
 
-TEST_CASE("Abstract memory: a wide zero store then field stores read back per field",
-          "[wasi-af]") {
+TEST_CASE("Abstract memory: a wide zero store then field stores read back per field", "[wasi-af]") {
     using wasi_af::AbsVal;
     const std::uint32_t sp = wasi_af::base_global_tag | 0;
     const auto at = [sp](std::int64_t off) { return wasi_af::mem_key(sp, off); };
     const wasm::Module empty;
     const wasi_af::DataImage data(empty);
     wasi_af::State s;
-    s.store(at(-24), 8, AbsVal::constant(0));   // i64.store 0 over family, pad, port, address
-    s.store(at(-24), 1, AbsVal::constant(1));   // family tag
+    s.store(at(-24), 8, AbsVal::constant(0));  // i64.store 0 over family, pad, port, address
+    s.store(at(-24), 1, AbsVal::constant(1));  // family tag
     s.store(at(-22), 2, AbsVal::constant(8080));
     CHECK(s.load(at(-24), 1, data) == AbsVal::constant(1));
     CHECK(s.load(at(-22), 2, data) == AbsVal::constant(8080));

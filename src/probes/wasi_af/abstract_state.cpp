@@ -108,9 +108,9 @@ void State::join(const State& other) {
     const MemByte differ{AbsVal::unknown(Unknown::paths_differ), 0, 1};
     for (auto& [key, byte] : memory) {
         auto o = other.memory.find(key);
-        if (o == other.memory.end() || !(o->second.value.same(byte.value) &&
-                                         o->second.part == byte.part &&
-                                         o->second.width == byte.width)) {
+        if (o == other.memory.end() ||
+            !(o->second.value.same(byte.value) && o->second.part == byte.part &&
+              o->second.width == byte.width)) {
             byte = differ;
         }
     }

@@ -11,15 +11,15 @@ namespace netdiag::wasi_af {
 
 // Why a value is unknown, from the most to the least specific.
 enum class Unknown : std::uint8_t {
-    computed,         // an operation the walk does not fold (float, division, ...)
-    parameter,        // a parameter of a function no followed caller passes a value to
-    global,           // a global that is not the base of an address
-    memory,           // loaded from memory the walk does not know
-    indirect_call,    // returned by call_indirect / call_ref
-    import_call,      // returned by an imported function other than the socket calls
+    computed,           // an operation the walk does not fold (float, division, ...)
+    parameter,          // a parameter of a function no followed caller passes a value to
+    global,             // a global that is not the base of an address
+    memory,             // loaded from memory the walk does not know
+    indirect_call,      // returned by call_indirect / call_ref
+    import_call,        // returned by an imported function other than the socket calls
     call_not_followed,  // returned by a call past the depth or size limits, or recursive
-    loop,             // written inside a loop the walk could not unroll
-    paths_differ,     // different on the paths that meet here
+    loop,               // written inside a loop the walk could not unroll
+    paths_differ,       // different on the paths that meet here
 };
 
 std::string unknown_reason_text(Unknown why);
@@ -33,8 +33,8 @@ struct AbsVal {
     enum class Kind : std::uint8_t { unknown, constant, socket, pointer };
     Kind kind = Kind::unknown;
     Unknown why = Unknown::computed;  // when kind == unknown
-    std::uint32_t ref = 0;    // socket: index of the socket record; pointer: its base
-    std::int64_t value = 0;   // constant (i32 values zero-extended), or the pointer's offset
+    std::uint32_t ref = 0;            // socket: index of the socket record; pointer: its base
+    std::int64_t value = 0;  // constant (i32 values zero-extended), or the pointer's offset
 
     static AbsVal unknown(Unknown why = Unknown::computed) {
         AbsVal v;

@@ -98,8 +98,8 @@ void CoverageTally::finish(const std::string& unreached_reason) {
 }
 
 std::size_t CoverageTally::judged() const {
-    return static_cast<std::size_t>(
-        std::count_if(calls_.begin(), calls_.end(), [](const CallCoverage& c) { return c.judged(); }));
+    return static_cast<std::size_t>(std::count_if(
+        calls_.begin(), calls_.end(), [](const CallCoverage& c) { return c.judged(); }));
 }
 
 nlohmann::json CoverageTally::to_json(const wasm::Module& module, std::size_t limit) const {
@@ -125,8 +125,8 @@ Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tall
     f.severity = Severity::info;
     f.probe = probe_id;
     const std::size_t total = tally.calls().size(), open = tally.not_judged();
-    f.title = std::to_string(open) + " of " + std::to_string(total) +
-              " socket calls could not be judged";
+    f.title =
+        std::to_string(open) + " of " + std::to_string(total) + " socket calls could not be judged";
     std::string detail;
     nlohmann::json list = nlohmann::json::array();
     for (const CallCoverage& c : tally.calls()) {
@@ -134,7 +134,7 @@ Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tall
         std::string why;
         for (const std::string* aspect : {&c.family, &c.type, &c.address, &c.socket}) {
             if (aspect->rfind("unknown: ", 0) == 0) {
-                const char* name = aspect == &c.family   ? "family"
+                const char* name = aspect == &c.family    ? "family"
                                    : aspect == &c.type    ? "type"
                                    : aspect == &c.address ? "address"
                                                           : "socket";
@@ -142,9 +142,9 @@ Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tall
                 break;
             }
         }
-        const std::string where = c.field + " in " + module.function_display_name(c.function_index) +
-                                  " (function " + std::to_string(c.function_index) +
-                                  ") at offset " + wasm::hex_offset(c.offset);
+        const std::string where =
+            c.field + " in " + module.function_display_name(c.function_index) + " (function " +
+            std::to_string(c.function_index) + ") at offset " + wasm::hex_offset(c.offset);
         if (list.size() < 20) list.push_back({{"call", where}, {"reason", why}});
         if (list.size() <= 3) detail += (detail.empty() ? "" : "; ") + where + ": " + why;
     }
@@ -152,12 +152,11 @@ Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tall
     f.detail = detail +
                ". No finding is made from an unknown value: these calls are neither right nor "
                "wrong as far as the lint can tell.";
-    f.evidence = {{"socket_calls", total},
-                  {"judged", total - open},
-                  {"not_judged", open},
-                  {"calls", list}};
-    f.remedy = {"Review these calls by hand (wasm-objdump -d FILE) or build the module so the "
-                "values reach the call as constants (see docs/probes/wasi-af.md, Coverage)"};
+    f.evidence = {
+        {"socket_calls", total}, {"judged", total - open}, {"not_judged", open}, {"calls", list}};
+    f.remedy = {
+        "Review these calls by hand (wasm-objdump -d FILE) or build the module so the "
+        "values reach the call as constants (see docs/probes/wasi-af.md, Coverage)"};
     return f;
 }
 

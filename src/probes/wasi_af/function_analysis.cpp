@@ -32,8 +32,11 @@ class Walker final : BlockWalker {
 public:
     Walker(Walk& walk, std::uint32_t function, std::shared_ptr<const DecodedBody> d,
            std::vector<std::uint32_t> chain)
-        : BlockWalker(walk.view.module(), *d, &walk.work), w_(walk), function_(function),
-          chain_(std::move(chain)), decoded_(std::move(d)) {
+        : BlockWalker(walk.view.module(), *d, &walk.work),
+          w_(walk),
+          function_(function),
+          chain_(std::move(chain)),
+          decoded_(std::move(d)) {
         type_ = m_.function_type(function);
         body_ = &m_.bodies[function - m_.imported_functions];
     }
@@ -85,7 +88,8 @@ private:
     }
 
     void escape(const AbsVal& v) {
-        if (v.is_socket() && v.ref < w_.facts.sockets.size()) w_.facts.sockets[v.ref].escaped = true;
+        if (v.is_socket() && v.ref < w_.facts.sockets.size())
+            w_.facts.sockets[v.ref].escaped = true;
     }
 
     void pop_push(std::size_t pops, std::size_t pushes, Unknown why = Unknown::computed) {
@@ -304,9 +308,8 @@ private:
         }
         const auto count = static_cast<std::uint64_t>(n.value);
         if (kind == ModuleView::Helper::memset) {
-            const AbsVal byte = src_or_byte.is_const()
-                                    ? AbsVal::constant(src_or_byte.value & 0xff)
-                                    : AbsVal::unknown(Unknown::computed);
+            const AbsVal byte = src_or_byte.is_const() ? AbsVal::constant(src_or_byte.value & 0xff)
+                                                       : AbsVal::unknown(Unknown::computed);
             for (std::uint64_t k = 0; k < count; ++k) s_.store(key_plus(*to, k), 1, byte);
             return;
         }
@@ -350,7 +353,8 @@ private:
                 // Code the walk does not follow may keep the fd (and bind it, for instance).
                 for (const AbsVal& a : args) escape(a);
             }
-            for (std::size_t k = 0; k < results; ++k) s_.push(AbsVal::unknown(Unknown::import_call));
+            for (std::size_t k = 0; k < results; ++k)
+                s_.push(AbsVal::unknown(Unknown::import_call));
             return;
         }
         if (!follow(index)) {
@@ -464,7 +468,9 @@ ModuleView::Helper helper_by_name(const std::string& name) {
 ModuleView::ModuleView(const wasm::Module& module,
                        const std::vector<std::optional<SocketImportInfo>>& socket_imports,
                        const std::vector<bool>& reaches_socket)
-    : module_(module), socket_imports_(socket_imports), reaches_socket_(reaches_socket),
+    : module_(module),
+      socket_imports_(socket_imports),
+      reaches_socket_(reaches_socket),
       data_(module) {}
 
 const std::optional<SocketImportInfo>* ModuleView::socket_import(std::uint32_t index) const {
@@ -524,11 +530,10 @@ WalkFacts walk_from(ModuleView& view, std::uint32_t root) {
             // The root's i32 parameters are bases: a structure it is handed by pointer is read
             // and written consistently, while its contents stay unknown.
             for (std::size_t p = 0; p < t->params.size(); ++p) {
-                entry.stack.push_back(t->params[p] == wasm::ValType::i32
-                                          ? AbsVal::pointer(base_param_tag |
-                                                                static_cast<std::uint32_t>(p),
-                                                            0)
-                                          : AbsVal::unknown(Unknown::parameter));
+                entry.stack.push_back(
+                    t->params[p] == wasm::ValType::i32
+                        ? AbsVal::pointer(base_param_tag | static_cast<std::uint32_t>(p), 0)
+                        : AbsVal::unknown(Unknown::parameter));
             }
         }
         Walker walker(walk, root, body, {});

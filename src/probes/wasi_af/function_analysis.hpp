@@ -51,7 +51,7 @@ struct WalkFacts {
     std::uint32_t root = 0;
     std::vector<SocketRecord> sockets;
     std::vector<CallFact> calls;
-    std::vector<std::string> stopped;    // "name (function N): why, at offset"
+    std::vector<std::string> stopped;   // "name (function N): why, at offset"
     std::set<std::uint32_t> completed;  // functions walked to their end at least once
     std::size_t steps = 0;              // instructions walked (and state slots copied)
 };

@@ -31,29 +31,52 @@ std::optional<std::int64_t> fold(std::uint32_t code, std::uint64_t a, std::uint6
     const auto s32a = static_cast<std::int32_t>(a32), s32b = static_cast<std::int32_t>(b32);
     const auto sa = static_cast<std::int64_t>(a), sb = static_cast<std::int64_t>(b);
     switch (code) {
-        case 0x46: return truth(a32 == b32);
-        case 0x47: return truth(a32 != b32);
-        case 0x48: return truth(s32a < s32b);
-        case 0x49: return truth(a32 < b32);
-        case 0x4a: return truth(s32a > s32b);
-        case 0x4b: return truth(a32 > b32);
-        case 0x4c: return truth(s32a <= s32b);
-        case 0x4d: return truth(a32 <= b32);
-        case 0x4e: return truth(s32a >= s32b);
-        case 0x4f: return truth(a32 >= b32);
-        case 0x51: return truth(a == b);
-        case 0x52: return truth(a != b);
-        case 0x53: return truth(sa < sb);
-        case 0x54: return truth(a < b);
-        case 0x55: return truth(sa > sb);
-        case 0x56: return truth(a > b);
-        case 0x57: return truth(sa <= sb);
-        case 0x58: return truth(a <= b);
-        case 0x59: return truth(sa >= sb);
-        case 0x5a: return truth(a >= b);
-        case 0x6a: return from32(a32 + b32);
-        case 0x6b: return from32(a32 - b32);
-        case 0x6c: return from32(a32 * b32);
+        case 0x46:
+            return truth(a32 == b32);
+        case 0x47:
+            return truth(a32 != b32);
+        case 0x48:
+            return truth(s32a < s32b);
+        case 0x49:
+            return truth(a32 < b32);
+        case 0x4a:
+            return truth(s32a > s32b);
+        case 0x4b:
+            return truth(a32 > b32);
+        case 0x4c:
+            return truth(s32a <= s32b);
+        case 0x4d:
+            return truth(a32 <= b32);
+        case 0x4e:
+            return truth(s32a >= s32b);
+        case 0x4f:
+            return truth(a32 >= b32);
+        case 0x51:
+            return truth(a == b);
+        case 0x52:
+            return truth(a != b);
+        case 0x53:
+            return truth(sa < sb);
+        case 0x54:
+            return truth(a < b);
+        case 0x55:
+            return truth(sa > sb);
+        case 0x56:
+            return truth(a > b);
+        case 0x57:
+            return truth(sa <= sb);
+        case 0x58:
+            return truth(a <= b);
+        case 0x59:
+            return truth(sa >= sb);
+        case 0x5a:
+            return truth(a >= b);
+        case 0x6a:
+            return from32(a32 + b32);
+        case 0x6b:
+            return from32(a32 - b32);
+        case 0x6c:
+            return from32(a32 * b32);
         case 0x6d:
             if (b32 == 0 || (s32a == INT32_MIN && s32b == -1)) return std::nullopt;
             return from32(static_cast<std::uint32_t>(s32a / s32b));
@@ -66,32 +89,52 @@ std::optional<std::int64_t> fold(std::uint32_t code, std::uint64_t a, std::uint6
         case 0x70:
             if (b32 == 0) return std::nullopt;
             return from32(a32 % b32);
-        case 0x71: return from32(a32 & b32);
-        case 0x72: return from32(a32 | b32);
-        case 0x73: return from32(a32 ^ b32);
-        case 0x74: return from32(a32 << (b32 & 31));
-        case 0x75: return from32(static_cast<std::uint32_t>(s32a >> (b32 & 31)));
-        case 0x76: return from32(a32 >> (b32 & 31));
-        case 0x77: return from32(std::rotl(a32, static_cast<int>(b32 & 31)));
-        case 0x78: return from32(std::rotr(a32, static_cast<int>(b32 & 31)));
-        case 0x7c: return from64(a + b);
-        case 0x7d: return from64(a - b);
-        case 0x7e: return from64(a * b);
+        case 0x71:
+            return from32(a32 & b32);
+        case 0x72:
+            return from32(a32 | b32);
+        case 0x73:
+            return from32(a32 ^ b32);
+        case 0x74:
+            return from32(a32 << (b32 & 31));
+        case 0x75:
+            return from32(static_cast<std::uint32_t>(s32a >> (b32 & 31)));
+        case 0x76:
+            return from32(a32 >> (b32 & 31));
+        case 0x77:
+            return from32(std::rotl(a32, static_cast<int>(b32 & 31)));
+        case 0x78:
+            return from32(std::rotr(a32, static_cast<int>(b32 & 31)));
+        case 0x7c:
+            return from64(a + b);
+        case 0x7d:
+            return from64(a - b);
+        case 0x7e:
+            return from64(a * b);
         case 0x80:
             if (b == 0) return std::nullopt;
             return from64(a / b);
         case 0x82:
             if (b == 0) return std::nullopt;
             return from64(a % b);
-        case 0x83: return from64(a & b);
-        case 0x84: return from64(a | b);
-        case 0x85: return from64(a ^ b);
-        case 0x86: return from64(a << (b & 63));
-        case 0x87: return sa >> (b & 63);
-        case 0x88: return from64(a >> (b & 63));
-        case 0x89: return from64(std::rotl(a, static_cast<int>(b & 63)));
-        case 0x8a: return from64(std::rotr(a, static_cast<int>(b & 63)));
-        default: return std::nullopt;
+        case 0x83:
+            return from64(a & b);
+        case 0x84:
+            return from64(a | b);
+        case 0x85:
+            return from64(a ^ b);
+        case 0x86:
+            return from64(a << (b & 63));
+        case 0x87:
+            return sa >> (b & 63);
+        case 0x88:
+            return from64(a >> (b & 63));
+        case 0x89:
+            return from64(std::rotl(a, static_cast<int>(b & 63)));
+        case 0x8a:
+            return from64(std::rotr(a, static_cast<int>(b & 63)));
+        default:
+            return std::nullopt;
     }
 }
 
@@ -133,17 +176,30 @@ AbsVal unary_op(std::uint32_t code, const AbsVal& v) {
     const auto u = static_cast<std::uint64_t>(v.value);
     const auto u32 = static_cast<std::uint32_t>(u);
     switch (code) {
-        case 0x45: return AbsVal::constant(truth(u32 == 0));
-        case 0x50: return AbsVal::constant(truth(u == 0));
-        case 0xa7: return AbsVal::constant(from32(u32));  // i32.wrap_i64
-        case 0xac: return AbsVal::constant(static_cast<std::int32_t>(u32));  // i64.extend_i32_s
-        case 0xad: return AbsVal::constant(from32(u32));
-        case 0xc0: return AbsVal::constant(from32(static_cast<std::uint32_t>(static_cast<std::int8_t>(u32))));
-        case 0xc1: return AbsVal::constant(from32(static_cast<std::uint32_t>(static_cast<std::int16_t>(u32))));
-        case 0xc2: return AbsVal::constant(static_cast<std::int8_t>(u));
-        case 0xc3: return AbsVal::constant(static_cast<std::int16_t>(u));
-        case 0xc4: return AbsVal::constant(static_cast<std::int32_t>(u));
-        default: return AbsVal::unknown();
+        case 0x45:
+            return AbsVal::constant(truth(u32 == 0));
+        case 0x50:
+            return AbsVal::constant(truth(u == 0));
+        case 0xa7:
+            return AbsVal::constant(from32(u32));  // i32.wrap_i64
+        case 0xac:
+            return AbsVal::constant(static_cast<std::int32_t>(u32));  // i64.extend_i32_s
+        case 0xad:
+            return AbsVal::constant(from32(u32));
+        case 0xc0:
+            return AbsVal::constant(
+                from32(static_cast<std::uint32_t>(static_cast<std::int8_t>(u32))));
+        case 0xc1:
+            return AbsVal::constant(
+                from32(static_cast<std::uint32_t>(static_cast<std::int16_t>(u32))));
+        case 0xc2:
+            return AbsVal::constant(static_cast<std::int8_t>(u));
+        case 0xc3:
+            return AbsVal::constant(static_cast<std::int16_t>(u));
+        case 0xc4:
+            return AbsVal::constant(static_cast<std::int32_t>(u));
+        default:
+            return AbsVal::unknown();
     }
 }
 
@@ -176,12 +232,18 @@ std::uint8_t access_width(std::uint32_t code) {
 
 std::int64_t extend_loaded(std::uint32_t code, std::uint64_t raw) {
     switch (code) {
-        case 0x2c: return from32(static_cast<std::uint32_t>(static_cast<std::int8_t>(raw)));
-        case 0x2e: return from32(static_cast<std::uint32_t>(static_cast<std::int16_t>(raw)));
-        case 0x30: return static_cast<std::int8_t>(raw);
-        case 0x32: return static_cast<std::int16_t>(raw);
-        case 0x34: return static_cast<std::int32_t>(raw);
-        default: return static_cast<std::int64_t>(raw);
+        case 0x2c:
+            return from32(static_cast<std::uint32_t>(static_cast<std::int8_t>(raw)));
+        case 0x2e:
+            return from32(static_cast<std::uint32_t>(static_cast<std::int16_t>(raw)));
+        case 0x30:
+            return static_cast<std::int8_t>(raw);
+        case 0x32:
+            return static_cast<std::int16_t>(raw);
+        case 0x34:
+            return static_cast<std::int32_t>(raw);
+        default:
+            return static_cast<std::int64_t>(raw);
     }
 }
 

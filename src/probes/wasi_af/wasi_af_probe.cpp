@@ -170,10 +170,9 @@ std::unique_ptr<Probe> make_wasi_af_probe() {
 }
 
 std::vector<std::string_view> wasi_af_finding_ids() {
-    return {"ND-WASM-001", "ND-WASM-002", "ND-WASM-003", "ND-WASM-004",
-            "ND-WASM-005", "ND-WASM-006", "ND-WASM-007", "ND-WASM-008",
-            "ND-WASM-009", "ND-WASM-010", "ND-WASM-011", "ND-WASM-012",
-            "ND-WASM-013"};
+    return {"ND-WASM-001", "ND-WASM-002", "ND-WASM-003", "ND-WASM-004", "ND-WASM-005",
+            "ND-WASM-006", "ND-WASM-007", "ND-WASM-008", "ND-WASM-009", "ND-WASM-010",
+            "ND-WASM-011", "ND-WASM-012", "ND-WASM-013"};
 }
 
 }  // namespace netdiag
