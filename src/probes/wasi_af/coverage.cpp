@@ -138,7 +138,9 @@ Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tall
                                    : aspect == &c.type    ? "type"
                                    : aspect == &c.address ? "address"
                                                           : "socket";
-                why = std::string(name) + " " + aspect->substr(9);
+                const std::string reason = aspect->substr(9);
+                // "address comes from ..." already names its aspect; "value ..." does not.
+                why = reason.rfind(name, 0) == 0 ? reason : std::string(name) + " " + reason;
                 break;
             }
         }
@@ -156,7 +158,8 @@ Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tall
         {"socket_calls", total}, {"judged", total - open}, {"not_judged", open}, {"calls", list}};
     f.remedy = {
         "Review these calls by hand (wasm-objdump -d FILE) or build the module so the "
-        "values reach the call as constants (see docs/probes/wasi-af.md, Coverage)"};
+        "values reach the call as constants (docs/probes/wasi-af.md, section \"Judged or "
+        "unknown\")"};
     return f;
 }
 
