@@ -21,14 +21,15 @@ BUILD_PACKAGES=(g++ cmake make ninja-build git pkg-config libasio-dev libcli11-d
                 nlohmann-json3-dev catch2 libssl-dev help2man dpkg-dev)
 # What the tests need besides: schema validation, namespaces, wasm fixtures, a real SPICE
 # server, the Windows cross build and Wine, a headless browser for the HTML report, valgrind
-# for the memcheck test, clang with libFuzzer for the bounded fuzzing, nftables for the multicast
-# firewall tests, and the fleet tools the metrics and fleet tests run for real: promtool
-# (prometheus), node_exporter, systemd-analyze, YAML for the Kubernetes manifest, Ansible over
-# sshd in namespaces.
+# for the memcheck test, clang with libFuzzer for the bounded fuzzing, the compilers the wasi-af
+# tests build their fixtures with (clang + lld for wasm32, rustc with its wasm32 std), nftables
+# for the multicast firewall tests, and the fleet tools the metrics and fleet tests run for real:
+# promtool (prometheus), node_exporter, systemd-analyze, YAML for the Kubernetes manifest,
+# Ansible over sshd in namespaces.
 TEST_PACKAGES=(python3 python3-jsonschema iproute2 procps wabt qemu-system-x86 openssl
                g++-mingw-w64-x86-64-posix wine64 chromium valgrind clang libclang-rt-14-dev
-               nftables prometheus prometheus-node-exporter systemd python3-yaml ansible
-               openssh-server openssh-client util-linux)
+               lld rustc libstd-rust-dev-wasm32 nftables prometheus prometheus-node-exporter
+               systemd python3-yaml ansible openssh-server openssh-client util-linux)
 # Seconds each fuzz target runs in the test command (scripts/fuzz-all.sh runs them longer).
 FUZZ_SECONDS=${NETDIAG_FUZZ_SECONDS:-60}
 

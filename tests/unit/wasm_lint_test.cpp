@@ -180,24 +180,51 @@ TEST_CASE("Port byte-order judgement", "[wasi-af]") {
     CHECK_FALSE(port_looks_byte_swapped(443, 47873));
 }
 
-TEST_CASE("Abstract memory: stores shadow data, joins keep agreement", "[wasi-af]") {
+TEST_CASE("Abstract memory: byte-wise stores, partial overlaps, joins keep agreement",
+          "[wasi-af]") {
     using wasi_af::AbsVal;
+    using wasi_af::mem_key;
+    const auto at = [](std::int64_t a) { return mem_key(wasi_af::base_absolute, a); };
     wasi_af::State a;
-    a.store(100, 2, AbsVal::constant(0x1234));
-    CHECK(a.stored_byte(100) == 0x34);
-    CHECK(a.stored_byte(101) == 0x12);
-    CHECK_FALSE(a.stored_byte(102).has_value());
-    a.store(101, 1, AbsVal::unknown());  // overlaps: the 2-byte cell is gone
-    CHECK_FALSE(a.stored_byte(100).has_value());
-    CHECK(a.stored_byte(101) == -1);
+    a.store(at(100), 2, AbsVal::constant(0x1234));
+    CHECK(a.stored_byte(at(100)) == 0x34);
+    CHECK(a.stored_byte(at(101)) == 0x12);
+    CHECK_FALSE(a.stored_byte(at(102)).has_value());
+    a.store(at(101), 1, AbsVal::unknown());  // overlaps: only byte 101 becomes unknown
+    CHECK(a.stored_byte(at(100)) == 0x34);
+    CHECK(a.stored_byte(at(101)) == -1);
     wasi_af::State b = a;
     a.locals = {AbsVal::constant(1), AbsVal::constant(2)};
     b.locals = {AbsVal::constant(1), AbsVal::constant(3)};
-    b.store(200, 4, AbsVal::constant(7));
+    b.store(at(200), 4, AbsVal::constant(7));
     a.join(b);
     CHECK(a.locals[0] == AbsVal::constant(1));
-    CHECK(a.locals[1] == AbsVal::unknown());
-    CHECK(a.load(200, 4) == AbsVal::unknown());
+    CHECK(a.locals[1].is_unknown());
+    const wasm::Module empty;
+    const wasi_af::DataImage data(empty);
+    CHECK(a.load(at(200), 4, data).is_unknown());
+}
+
+TEST_CASE("Abstract memory: a wide zero store then field stores read back per field", "[wasi-af]") {
+    using wasi_af::AbsVal;
+    const std::uint32_t sp = wasi_af::base_global_tag | 0;
+    const auto at = [sp](std::int64_t off) { return wasi_af::mem_key(sp, off); };
+    const wasm::Module empty;
+    const wasi_af::DataImage data(empty);
+    wasi_af::State s;
+    s.store(at(-24), 8, AbsVal::constant(0));  // i64.store 0 over family, pad, port, address
+    s.store(at(-24), 1, AbsVal::constant(1));  // family tag
+    s.store(at(-22), 2, AbsVal::constant(8080));
+    CHECK(s.load(at(-24), 1, data) == AbsVal::constant(1));
+    CHECK(s.load(at(-22), 2, data) == AbsVal::constant(8080));
+    CHECK(s.load(at(-24), 4, data) == AbsVal::constant(0x1f900001));
+    CHECK(s.load(at(-20), 4, data) == AbsVal::constant(0));
+    // A value stored whole loads back whole at the same width, and only there.
+    s.store(at(-8), 4, AbsVal::fd(3));
+    CHECK(s.load(at(-8), 4, data) == AbsVal::fd(3));
+    CHECK(s.load(at(-8), 2, data).is_unknown());
+    // Other bases never alias the stack frame.
+    CHECK_FALSE(s.stored_byte(wasi_af::mem_key(wasi_af::base_absolute, -24)).has_value());
 }
 
 TEST_CASE("The walk stops cleanly at an instruction it does not model", "[wasi-af]") {
@@ -209,4 +236,35 @@ TEST_CASE("The walk stops cleanly at an instruction it does not model", "[wasi-a
     CHECK_THAT(l.result.not_analysed[0],
                Catch::Contains("mixed (function 1): stopped: instruction 0xfd00000c is not "
                                "modelled at offset"));
+}
+
+TEST_CASE("Calls whose values are unknown are not judged, and the report says why",
+          "[wasi-af][unit]") {
+    const auto l = lint_fixture("unjudged_calls.wasm");
+    CHECK(l.result.findings.empty());  // no finding from an unknown value
+    const auto& calls = l.result.coverage.calls();
+    REQUIRE(calls.size() == 2);
+    CHECK(l.result.coverage.judged() == 0);
+    CHECK(calls[0].field == "sock_open");
+    CHECK(calls[0].family == "unknown: value comes from an imported function");
+    CHECK(calls[0].type == "judged");
+    CHECK(calls[1].field == "sock_bind");
+    CHECK(calls[1].address == "unknown: address comes from an indirect call");
+    CHECK(calls[1].socket == "judged");
+    const wasm::ParseResult parsed = wasm::read_module(l.bytes);
+    REQUIRE(parsed.module);
+    const Finding f = wasi_af::not_judged_finding(*parsed.module, l.result.coverage);
+    CHECK(f.id == "ND-WASM-013");
+    CHECK(f.severity == Severity::info);
+    CHECK(f.title == "2 of 2 socket calls could not be judged");
+    CHECK_THAT(f.detail, Catch::Contains("sock_bind in serve (function 4) at offset") &&
+                             Catch::Contains("address comes from an indirect call"));
+    CHECK(f.evidence["not_judged"] == 2);
+}
+
+TEST_CASE("A correct module has every socket call judged", "[wasi-af][unit]") {
+    const auto l = lint_fixture("case_correct.wasm");
+    CHECK(l.result.socket_calls == 4);
+    CHECK(l.result.coverage.judged() == 4);
+    CHECK(l.result.coverage.not_judged() == 0);
 }

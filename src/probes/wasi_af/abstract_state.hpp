@@ -1,6 +1,7 @@
-// The abstract machine's state while walking one function body: what is known about each stack
-// slot, local and memory cell. A value is a constant, a socket fd (which sock_open call made it),
-// or unknown. Joins keep what both paths agree on.
+// The abstract machine's state while walking a function body: what is known about each stack
+// slot, local, global and memory byte. Memory is kept byte by byte under symbolic addresses
+// (base + offset), so a wide store of zero followed by narrower field stores reads back exactly,
+// and a value stored whole (a pointer, a socket fd) loads back whole at the same width.
 #pragma once
 
 #include <array>
@@ -11,60 +12,31 @@
 #include <span>
 #include <vector>
 
+#include "probes/wasi_af/abstract_value.hpp"
 #include "proto/wasm/module.hpp"
 
 namespace netdiag::wasi_af {
 
-struct AbsVal {
-    enum class Kind : std::uint8_t { unknown, constant, socket };
-    Kind kind = Kind::unknown;
-    std::uint32_t socket = 0;  // index into the function's sockets when kind == socket
-    std::int64_t value = 0;    // i32 values are kept zero-extended
-
-    static AbsVal unknown() { return {}; }
-    static AbsVal constant(std::int64_t v) { return {Kind::constant, 0, v}; }
-    static AbsVal fd(std::uint32_t socket) { return {Kind::socket, socket, 0}; }
-    bool is_const() const { return kind == Kind::constant; }
-    bool is_socket() const { return kind == Kind::socket; }
-    bool operator==(const AbsVal&) const = default;
-};
-
-// A value stored at a constant address by this function.
-struct MemCell {
-    std::uint8_t width = 4;
+// What one memory byte holds: a constant byte, or byte `part` of a `width`-byte value.
+struct MemByte {
     AbsVal value;
-    bool operator==(const MemCell&) const = default;
+    std::uint8_t part = 0;
+    std::uint8_t width = 1;
+    bool operator==(const MemByte&) const = default;
 };
 
-struct State {
-    bool reachable = true;
-    std::vector<AbsVal> stack;
-    std::vector<AbsVal> locals;
-    std::map<std::uint64_t, MemCell> memory;  // by address; cells never overlap
-
-    AbsVal pop();
-    void push(AbsVal v) { stack.push_back(v); }
-    void store(std::uint64_t address, std::uint8_t width, AbsVal value);
-    // The cell stored exactly at `address` with `width`, else unknown.
-    AbsVal load(std::uint64_t address, std::uint8_t width) const;
-    // One byte as this function last stored it: the constant byte, unknown (-1) when a store of
-    // an unknown value covers it, or nullopt when no store covers it.
-    std::optional<int> stored_byte(std::uint64_t address) const;
-    // Keeps in *this only what `other` agrees with (locals, memory cells); stack values beyond
-    // the shorter stack are dropped.
-    void join(const State& other);
-    std::size_t size() const { return stack.size() + locals.size() + memory.size(); }
-};
-
-// The bytes of an address structure (__wasi_addr_port_t, 20 bytes for IPv6) as far as the
-// function's stores and the module's data segments tell; -1 where unknown.
-struct AddrBytes {
-    std::uint64_t address = 0;
-    std::array<int, 20> bytes{};
-    std::size_t known_prefix = 0;  // how many leading bytes are known
-    bool from_data = false;        // some byte came from a data segment
-    bool from_stores = false;      // some byte came from the function's own stores
-};
+// A memory address as a map key: its base and its 32-bit offset from that base.
+using MemKey = std::uint64_t;
+inline MemKey mem_key(std::uint32_t base, std::int64_t offset) {
+    return (std::uint64_t{base} << 32) | static_cast<std::uint32_t>(offset);
+}
+inline MemKey key_plus(MemKey key, std::uint64_t n) {
+    return (key & 0xffffffff00000000ull) |
+           static_cast<std::uint32_t>(static_cast<std::uint32_t>(key) + n);
+}
+inline bool key_is_absolute(MemKey key) {
+    return (key >> 32) == base_absolute;
+}
 
 // Active data segments of memory 0 with a constant address, to read initial memory from.
 class DataImage {
@@ -72,19 +44,49 @@ public:
     explicit DataImage(const wasm::Module& module);
     // The initial byte at `address`, from the last segment that covers it.
     std::optional<std::uint8_t> byte(std::uint64_t address) const;
-    // The file offset of the byte at `address` (for evidence), or nullopt.
-    std::optional<std::size_t> file_offset(std::uint64_t address) const;
 
 private:
     struct Segment {
         std::uint64_t address;
         std::span<const std::uint8_t> bytes;
-        std::size_t offset;
     };
-    const Segment* find(std::uint64_t address) const;
-    std::vector<Segment> segments_;
+    std::vector<Segment> segments_;  // sorted by address, later segments win on overlap
 };
 
-AddrBytes read_address(const State& state, const DataImage& data, std::uint64_t address);
+struct State {
+    bool reachable = true;
+    std::vector<AbsVal> stack;
+    std::vector<AbsVal> locals;
+    std::map<std::uint32_t, AbsVal> globals;  // globals written by the walk
+    std::map<MemKey, MemByte> memory;
+
+    AbsVal pop();
+    void push(AbsVal v) { stack.push_back(v); }
+    AbsVal global(std::uint32_t index) const;
+    void store(MemKey at, std::uint8_t width, const AbsVal& value);
+    // The value loaded from `at`: assembled from constant bytes, a value stored whole at the same
+    // width, or the data segments for absolute addresses no store has touched.
+    AbsVal load(MemKey at, std::uint8_t width, const DataImage& data) const;
+    // One byte: the constant, -1 when unknown, nullopt when the walk never wrote it.
+    std::optional<int> stored_byte(MemKey at) const;
+    void forget_memory(Unknown why);  // every byte unknown (an unmodelled write of any size)
+    // Keeps in *this only what `other` agrees with.
+    void join(const State& other);
+    std::size_t size() const { return stack.size() + locals.size() + memory.size(); }
+
+private:
+    bool forgotten_ = false;  // set: bytes not in `memory` are unknown rather than initial
+    Unknown forgotten_why_ = Unknown::memory;
+};
+
+// The bytes of an address structure (__wasi_addr_port_t, 20 bytes for IPv6) as far as the walk
+// knows them; -1 where unknown.
+struct AddrBytes {
+    AbsVal pointer;
+    std::array<int, 20> bytes{};
+    std::size_t known_prefix = 0;  // how many leading bytes are known
+};
+
+AddrBytes read_address(const State& state, const DataImage& data, const AbsVal& pointer);
 
 }  // namespace netdiag::wasi_af

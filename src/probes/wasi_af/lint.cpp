@@ -1,5 +1,9 @@
 #include "probes/wasi_af/lint.hpp"
 
+#include <algorithm>
+#include <set>
+#include <tuple>
+
 #include "probes/wasi_af/function_analysis.hpp"
 #include "probes/wasi_af/lint_checks.hpp"
 #include "proto/wasm/instructions.hpp"
@@ -32,6 +36,60 @@ constexpr std::size_t max_walked_body = std::size_t{16} << 20;
 
 bool is_error(wasm::DecodeErrorKind kind) {
     return kind == wasm::DecodeErrorKind::malformed;
+}
+
+// The module's direct call graph, read once for modules with socket imports.
+struct CallGraph {
+    std::vector<std::vector<std::uint32_t>> callees;  // by body index, deduplicated
+    std::vector<bool> reaches_socket;                 // by function index
+    std::vector<bool> calls_socket;                   // directly, by function index
+    std::vector<bool> has_reaching_caller;            // by function index
+};
+
+void mark_reaching(const wasm::Module& module, CallGraph& g, const std::vector<bool>& is_target) {
+    const std::uint32_t n = module.function_count();
+    g.reaches_socket.assign(n, false);
+    g.calls_socket.assign(n, false);
+    g.has_reaching_caller.assign(n, false);
+    std::vector<std::vector<std::uint32_t>> callers(n);
+    std::vector<std::uint32_t> work;
+    for (std::uint32_t b = 0; b < g.callees.size(); ++b) {
+        const std::uint32_t f = module.imported_functions + b;
+        for (std::uint32_t c : g.callees[b]) {
+            if (c >= n) continue;
+            callers[c].push_back(f);
+            if (is_target[c] && !g.calls_socket[f]) {
+                g.calls_socket[f] = true;
+                g.reaches_socket[f] = true;
+                work.push_back(f);
+            }
+        }
+    }
+    while (!work.empty()) {
+        const std::uint32_t f = work.back();
+        work.pop_back();
+        for (std::uint32_t caller : callers[f]) {
+            if (caller != f) g.has_reaching_caller[f] = true;
+            if (!g.reaches_socket[caller]) {
+                g.reaches_socket[caller] = true;
+                work.push_back(caller);
+            }
+        }
+    }
+}
+
+// Socket call sites of one function, for the coverage tally.
+void list_sites(const wasm::Module& module, std::uint32_t index, const wasm::DecodedBody& body,
+                const std::vector<bool>& is_target, CoverageTally& tally) {
+    for (const wasm::Instr& in : body.instrs) {
+        if ((in.op != wasm::op::call && in.op != wasm::op::return_call) ||
+            static_cast<std::uint64_t>(in.a) >= is_target.size() ||
+            !is_target[static_cast<std::size_t>(in.a)]) {
+            continue;
+        }
+        const wasm::Import* imp = module.function_import(static_cast<std::uint32_t>(in.a));
+        tally.add_site(index, in.offset, imp ? imp->field : std::string());
+    }
 }
 
 }  // namespace
@@ -100,30 +158,33 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
         result.findings.push_back(std::move(f));
     }
 
-    const DataImage data(module);
-    wasm::DecodedBody decoded;
+    // Decode every body once (checking it); with socket imports, keep the direct call graph.
+    const bool sockets = result.socket_imports > 0;
+    CallGraph graph;
+    if (sockets) graph.callees.resize(module.bodies.size());
+    std::vector<bool> broken(module.bodies.size(), false);
     constexpr std::size_t max_body_findings = 5;
     std::size_t broken_bodies = 0, last_body_finding = 0;
+    std::vector<std::uint32_t> callees;
     for (std::uint32_t b = 0; b < module.bodies.size(); ++b) {
         if (cancelled && (b % 256) == 0 && cancelled()) {
             result.cancelled = true;
-            break;
+            return result;
         }
         const std::uint32_t index = module.imported_functions + b;
         try {
             ++result.functions;
-            if (!wasm::body_calls_any(module, module.bodies[b], is_target)) continue;
-            if (module.bodies[b].code.size() > max_walked_body) {
-                // Keeping every instruction of a body this size would cost gigabytes.
-                result.not_analysed.push_back(
-                    module.function_display_name(index) + " (function " + std::to_string(index) +
-                    "): not walked: body of " + std::to_string(module.bodies[b].code.size()) +
-                    " bytes is larger than " + std::to_string(max_walked_body));
+            if (!sockets) {
+                (void)wasm::body_calls_any(module, module.bodies[b], is_target);
                 continue;
             }
-            wasm::decode_body(module, module.bodies[b], decoded);
+            wasm::body_direct_callees(module, module.bodies[b], callees);
+            std::sort(callees.begin(), callees.end());
+            callees.erase(std::unique(callees.begin(), callees.end()), callees.end());
+            graph.callees[b] = callees;
         } catch (const wasm::DecodeError& e) {
             // A body the decoder refuses: report it, keep linting the other functions.
+            broken[b] = true;
             const std::string name = module.function_display_name(index);
             wasm::ParseError pe{
                 e.kind(), e.offset(),
@@ -139,18 +200,72 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
                     broken_bodies - max_body_findings;
             }
             if (broken_bodies == max_body_findings) last_body_finding = result.findings.size() - 1;
+        }
+    }
+    if (!sockets) return result;
+
+    mark_reaching(module, graph, is_target);
+    ModuleView view(module, socket_imports, graph.reaches_socket);
+    for (std::uint32_t b = 0; b < module.bodies.size(); ++b) {
+        const std::uint32_t index = module.imported_functions + b;
+        if (!graph.calls_socket[index] || broken[b]) continue;
+        ++result.socket_functions;
+        if (module.bodies[b].code.size() > max_walked_body) {
+            // Keeping every instruction of a body this size would cost gigabytes.
+            result.not_analysed.push_back(
+                module.function_display_name(index) + " (function " + std::to_string(index) +
+                "): not walked: body of " + std::to_string(module.bodies[b].code.size()) +
+                " bytes is larger than " + std::to_string(max_walked_body));
             continue;
         }
-        ++result.socket_functions;
-        result.instructions += decoded.instrs.size();
-        FunctionFacts facts = analyse_function(module, b, decoded, socket_imports, data);
-        result.socket_calls += facts.calls.size();
-        if (facts.stopped) {
-            result.not_analysed.push_back(module.function_display_name(index) + " (function " +
-                                          std::to_string(index) + "): stopped: " + *facts.stopped);
-        }
-        check_function(module, facts, result.findings);
+        list_sites(module, index, *view.body(index), is_target, result.coverage);
     }
+    result.socket_calls = result.coverage.calls().size();
+
+    // Walk from each root: a function reaching socket calls that no such function calls. Then
+    // walk on its own any function calling sockets that no walk went through (a cycle, an
+    // indirect caller, a walk that stopped early), with its parameters unknown.
+    std::set<std::uint32_t> covered, roots;
+    std::set<std::tuple<std::string, std::uint32_t, std::string>> reported;
+    auto walk = [&](std::uint32_t root) {
+        WalkFacts facts = walk_from(view, root);
+        roots.insert(root);
+        ++result.walks;
+        result.instructions += facts.steps;
+        covered.insert(facts.completed.begin(), facts.completed.end());
+        for (auto& why : facts.stopped) result.not_analysed.push_back(std::move(why));
+        result.coverage.add_walk(facts);
+        std::vector<Finding> found;
+        check_walk(module, facts, found);
+        for (Finding& f : found) {
+            // One finding per check and call site, however many walks reach it.
+            const auto key = std::make_tuple(f.id, f.evidence.value("function_index", 0u),
+                                             f.evidence.value("offset", std::string()));
+            if (reported.insert(key).second) result.findings.push_back(std::move(f));
+        }
+    };
+    auto walkable = [&](std::uint32_t index) {
+        const std::uint32_t b = index - module.imported_functions;
+        return !broken[b] && module.bodies[b].code.size() <= max_walked_body;
+    };
+    for (std::uint32_t b = 0; b < module.bodies.size() && !result.cancelled; ++b) {
+        const std::uint32_t index = module.imported_functions + b;
+        if (!graph.reaches_socket[index] || graph.has_reaching_caller[index] || !walkable(index))
+            continue;
+        if (cancelled && cancelled()) result.cancelled = true;
+        walk(index);
+    }
+    for (std::uint32_t b = 0; b < module.bodies.size() && !result.cancelled; ++b) {
+        const std::uint32_t index = module.imported_functions + b;
+        if (!graph.calls_socket[index] || covered.count(index) || roots.count(index) ||
+            !walkable(index)) {
+            continue;
+        }
+        if (cancelled && cancelled()) result.cancelled = true;
+        walk(index);
+    }
+    result.functions_followed = covered.size();
+    result.coverage.finish("no walk reached this call (the walk stopped before it)");
     return result;
 }
 

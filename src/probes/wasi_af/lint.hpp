@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "netdiag/model.hpp"
+#include "probes/wasi_af/coverage.hpp"
 #include "proto/wasm/module.hpp"
 
 namespace netdiag::wasi_af {
@@ -18,8 +19,11 @@ struct LintResult {
     std::size_t functions = 0;              // defined functions decoded
     std::size_t socket_imports = 0;         // imported sock_* functions
     std::size_t socket_functions = 0;       // functions that call one
-    std::size_t socket_calls = 0;           // call sites seen by the walk
-    std::size_t instructions = 0;           // instructions decoded in walked functions
+    std::size_t socket_calls = 0;           // socket call sites in the module
+    std::size_t walks = 0;                  // walks started (one per root function)
+    std::size_t functions_followed = 0;     // functions the walks went through
+    std::size_t instructions = 0;           // steps the walks took (instructions and copies)
+    CoverageTally coverage;                 // which socket calls were judged
     std::vector<std::string> not_analysed;  // "serve (function 3): stopped at ..."
     bool cancelled = false;
 };

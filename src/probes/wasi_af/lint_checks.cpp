@@ -14,6 +14,10 @@ std::string hex(std::size_t v) {
 std::string arg_text(const AbsVal& v) {
     if (v.is_const()) return std::to_string(v.value);
     if (v.is_socket()) return "fd";
+    if (v.is_pointer()) {
+        return std::string((v.ref & base_param_tag) == base_param_tag ? "param" : "sp") +
+               (v.value < 0 ? "-" : "+") + std::to_string(v.value < 0 ? -v.value : v.value);
+    }
     return "?";
 }
 
@@ -29,7 +33,14 @@ std::string call_text(const CallFact& c) {
 nlohmann::json arg_json(const AbsVal& v) {
     if (v.is_const()) return v.value;
     if (v.is_socket()) return "socket fd";
+    if (v.is_pointer()) return arg_text(v);
     return nullptr;
+}
+
+// Where an address lives, for the reader: "0x10" (absolute) or "sp-24" (in a stack frame).
+std::string memory_text(const AbsVal& p) {
+    if (p.is_const()) return wasm::hex_offset(static_cast<std::size_t>(p.value));
+    return arg_text(p);
 }
 
 std::string bytes_hex(const AddrBytes& a, std::size_t from, std::size_t n) {
@@ -80,8 +91,8 @@ std::string ipv4_evidence(const AddrBytes& a) {
 
 class Checker {
 public:
-    Checker(const wasm::Module& m, const FunctionFacts& f, std::vector<Finding>& out)
-        : m_(m), f_(f), out_(out), name_(m.function_display_name(f.function_index)) {}
+    Checker(const wasm::Module& m, const WalkFacts& f, std::vector<Finding>& out)
+        : m_(m), f_(f), out_(out) {}
 
     void run() {
         for (const CallFact& c : f_.calls) {
@@ -99,9 +110,14 @@ private:
         f.severity = sev;
         f.probe = probe_id;
         f.title = std::move(title);
-        f.evidence["function"] = name_;
-        f.evidence["function_index"] = f_.function_index;
+        f.evidence["function"] = m_.function_display_name(c.function_index);
+        f.evidence["function_index"] = c.function_index;
         f.evidence["offset"] = hex(c.offset);
+        if (!c.via.empty()) {
+            nlohmann::json via = nlohmann::json::array();
+            for (std::uint32_t caller : c.via) via.push_back(m_.function_display_name(caller));
+            f.evidence["called_from"] = via;
+        }
         f.evidence["call"] = c.field;
         nlohmann::json args = nlohmann::json::array();
         for (const AbsVal& a : c.args) args.push_back(arg_json(a));
@@ -110,8 +126,9 @@ private:
     }
 
     std::string where(const CallFact& c) const {
-        return name_ + " (function " + std::to_string(f_.function_index) + ") at offset " +
-               hex(c.offset) + ": " + call_text(c);
+        return m_.function_display_name(c.function_index) + " (function " +
+               std::to_string(c.function_index) + ") at offset " + hex(c.offset) + ": " +
+               call_text(c);
     }
 
     // The sock_open whose family applies to this call: the fd's own socket, else the only
@@ -200,13 +217,13 @@ private:
                              open);
             f.detail = where(open) + ": 2 is POSIX AF_INET but WASIX INET6; the address given to " +
                        c.field + " at offset " + hex(c.offset) + " (memory " +
-                       hex(c.address->address) + ") is IPv4: " + why +
+                       memory_text(c.address->pointer) + ") is IPv4: " + why +
                        ". The runtime opens an IPv6 socket (bind then fails with INVAL or "
                        "ADDRNOTAVAIL).";
             f.evidence["family"] = 2;
             f.evidence["address_call"] = c.field;
             f.evidence["address_call_offset"] = hex(c.offset);
-            f.evidence["address_memory"] = hex(c.address->address);
+            f.evidence["address_memory"] = memory_text(c.address->pointer);
             f.evidence["address_bytes"] = bytes_hex(*c.address, 0, 8);
             f.remedy = {
                 "Pass 1 (WASIX INET4) to sock_open and write 1 as the address's family "
@@ -220,7 +237,7 @@ private:
 
     void check_address(const CallFact& c) {
         const AddrBytes& a = *c.address;
-        const std::string at_mem = hex(a.address);
+        const std::string at_mem = memory_text(a.pointer);
         if (a.bytes[0] >= 0) {
             const std::int64_t tag = a.bytes[0];
             const SocketRecord* s = socket_for(c);
@@ -312,9 +329,8 @@ private:
     }
 
     const wasm::Module& m_;
-    const FunctionFacts& f_;
+    const WalkFacts& f_;
     std::vector<Finding>& out_;
-    std::string name_;
     std::set<std::uint32_t> flagged_unbound_;
 };
 
@@ -325,8 +341,7 @@ bool port_looks_byte_swapped(std::uint32_t native, std::uint32_t swapped) {
     return is_well_known_port(swapped) || (swapped >= 1000 && swapped % 100 == 0);
 }
 
-void check_function(const wasm::Module& module, const FunctionFacts& facts,
-                    std::vector<Finding>& out) {
+void check_walk(const wasm::Module& module, const WalkFacts& facts, std::vector<Finding>& out) {
     Checker(module, facts, out).run();
 }
 

@@ -1,4 +1,4 @@
-// Turns what the walk saw in one function into findings: wrong families and socket types,
+// Turns what one walk saw into findings: wrong families and socket types,
 // sockaddrs that disagree with their socket, ports in network byte order, calls out of order.
 #pragma once
 
@@ -11,8 +11,9 @@ namespace netdiag::wasi_af {
 
 inline constexpr const char* probe_id = "wasi-af";
 
-void check_function(const wasm::Module& module, const FunctionFacts& facts,
-                    std::vector<Finding>& out);
+// Findings from what one walk saw; a call reached by several walks may be reported by each
+// (the lint keeps one per check and call site).
+void check_walk(const wasm::Module& module, const WalkFacts& facts, std::vector<Finding>& out);
 
 // The byte-swapped reading of a port is what the author meant when it is a well-known port (or a
 // round number from 1000 up) and the native reading is not.

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "probes/wasi_af/coverage.hpp"
 #include "probes/wasi_af/lint.hpp"
 #include "probes/wasi_af/lint_checks.hpp"
 #include "probes/wasi_af/module_inputs.hpp"
@@ -50,8 +51,8 @@ Finding not_fully_linted(const std::string& path, const wasi_af::LintResult& r) 
     }
     f.title = "Some functions were not fully analysed";
     f.detail = path + ": " + std::to_string(r.not_analysed.size()) +
-               " function(s) use instructions the lint does not model; their socket calls "
-               "after that point were not checked";
+               " function(s) were not walked to their end (an instruction the lint does not "
+               "model, or a limit); their socket calls after that point were not checked";
     f.evidence["functions"] = r.not_analysed;
     if (r.cancelled) f.evidence["cancelled"] = true;
     f.remedy = {"Review the socket calls in these functions by hand (wasm-objdump -d FILE)"};
@@ -137,7 +138,12 @@ private:
         m["socket_imports"] = lint.socket_imports;
         m["socket_functions"] = lint.socket_functions;
         m["socket_calls"] = lint.socket_calls;
+        m["socket_calls_judged"] = lint.coverage.judged();
+        m["socket_calls_not_judged"] = lint.coverage.not_judged();
+        m["walks"] = lint.walks;
+        m["functions_followed"] = lint.functions_followed;
         m["instructions_walked"] = lint.instructions;
+        if (lint.socket_calls > 0) m["calls"] = lint.coverage.to_json(*parsed.module, 200);
         if (lint.cancelled) {
             result.status = ProbeStatus::error;
             result.reason = "deadline reached while linting " + input.path;
@@ -145,6 +151,9 @@ private:
         for (Finding& f : lint.findings) {
             if (f.id == "ND-WASM-010") f.detail = input.path + ": " + f.detail;
             add(result, std::move(f), input.path);
+        }
+        if (lint.coverage.not_judged() > 0) {
+            add(result, wasi_af::not_judged_finding(*parsed.module, lint.coverage), input.path);
         }
         const bool nothing_to_lint = lint.socket_imports == 0 && lint.findings.empty();
         if (nothing_to_lint || !lint.not_analysed.empty()) {
@@ -161,9 +170,9 @@ std::unique_ptr<Probe> make_wasi_af_probe() {
 }
 
 std::vector<std::string_view> wasi_af_finding_ids() {
-    return {"ND-WASM-001", "ND-WASM-002", "ND-WASM-003", "ND-WASM-004",
-            "ND-WASM-005", "ND-WASM-006", "ND-WASM-007", "ND-WASM-008",
-            "ND-WASM-009", "ND-WASM-010", "ND-WASM-011", "ND-WASM-012"};
+    return {"ND-WASM-001", "ND-WASM-002", "ND-WASM-003", "ND-WASM-004", "ND-WASM-005",
+            "ND-WASM-006", "ND-WASM-007", "ND-WASM-008", "ND-WASM-009", "ND-WASM-010",
+            "ND-WASM-011", "ND-WASM-012", "ND-WASM-013"};
 }
 
 }  // namespace netdiag

@@ -358,6 +358,24 @@ struct ScanSink {
     }
 };
 
+// Keeps the targets of direct calls.
+struct CalleeSink {
+    std::vector<std::uint32_t>& callees;
+    std::uint32_t count = 0;
+
+    std::uint32_t next_index() const { return count; }
+    void set_else(std::uint32_t, std::uint32_t) {}
+    void set_end(std::uint32_t, std::uint32_t) {}
+    std::size_t label_count() const { return 0; }
+    void label(std::uint32_t) {}
+    void add(const Instr& in) {
+        if (in.op == op::call || in.op == op::return_call) {
+            callees.push_back(static_cast<std::uint32_t>(in.a));
+        }
+        ++count;
+    }
+};
+
 }  // namespace
 
 void decode_body(const Module& module, const FunctionBody& body, DecodedBody& out) {
@@ -376,6 +394,14 @@ bool body_calls_any(const Module& module, const FunctionBody& body,
     Decoder<ScanSink> decoder(module, body, sink);
     decoder.run();
     return sink.found;
+}
+
+void body_direct_callees(const Module& module, const FunctionBody& body,
+                         std::vector<std::uint32_t>& callees) {
+    callees.clear();
+    CalleeSink sink{callees, 0};
+    Decoder<CalleeSink> decoder(module, body, sink);
+    decoder.run();
 }
 
 }  // namespace netdiag::wasm

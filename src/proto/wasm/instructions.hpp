@@ -64,4 +64,9 @@ void decode_body(const Module& module, const FunctionBody& body, DecodedBody& ou
 bool body_calls_any(const Module& module, const FunctionBody& body,
                     const std::vector<bool>& is_target);
 
+// Decodes a body without storing it and lists the functions it calls directly (call /
+// return_call), in order, with repeats. Same checks as decode_body.
+void body_direct_callees(const Module& module, const FunctionBody& body,
+                         std::vector<std::uint32_t>& callees);
+
 }  // namespace netdiag::wasm
