@@ -55,6 +55,17 @@ std::vector<json> findings_with(const json& probe, const std::string& id) {
     return out;
 }
 
+// Findings about the sockets themselves. ND-LISTEN-005 is left out: the drop counters are the
+// whole network namespace's, and other programs on this host (tests running beside these)
+// can drop connections during the window.
+std::vector<json> socket_findings(const json& probe) {
+    std::vector<json> out;
+    for (const auto& f : probe.value("findings", json::array())) {
+        if (f["id"] != "ND-LISTEN-005") out.push_back(f);
+    }
+    return out;
+}
+
 std::vector<int> sorted(std::vector<int> pids) {
     std::sort(pids.begin(), pids.end());
     return pids;
@@ -91,7 +102,7 @@ TEST_CASE("listeners: forked workers in epoll on one socket are an inherited soc
     CHECK(shared[0]["severity"] == "warning");
     CHECK(pids_of(shared[0]["evidence"]["workers"]) == sorted(server.pids()));
     CHECK(shared[0]["evidence"]["waiting_in_epoll"] == 4);
-    CHECK(run.probe["findings"].size() == 1);
+    CHECK(socket_findings(run.probe).size() == 1);
     CHECK(run.text.find("SO_REUSEPORT on this one shared socket does nothing") !=
           std::string::npos);
 }
@@ -106,8 +117,8 @@ TEST_CASE("listeners: a reuseport group is quiet until a member is stopped while
     const auto healthy = run_listeners(server.port());
     INFO(healthy.text);
     CHECK(healthy.code == 0);
-    CHECK(healthy.probe["status"] == "pass");
-    CHECK(healthy.probe["findings"].empty());
+    CHECK(healthy.probe["status"] != "fail");
+    CHECK(socket_findings(healthy.probe).empty());
     const auto& sockets = healthy.probe["measurements"]["sockets"];
     REQUIRE(sockets.size() == 3);
     std::vector<int> holders;
@@ -189,7 +200,7 @@ TEST_CASE("listeners: without root it names no holder it cannot read and says wh
     CHECK(m["sockets"][0]["layout"] == "owner not seen");
     CHECK(m["sockets"][0]["uid"] == 0);
     CHECK(m["not_seen"].get<std::string>().find("run as root") != std::string::npos);
-    CHECK(run.probe["findings"].empty());  // it does not guess a layout it cannot see
+    CHECK(socket_findings(run.probe).empty());  // it does not guess a layout it cannot see
 }
 
 TEST_CASE("listeners: a run reads kernel state only and stays short", "[listeners][loopback]") {
@@ -204,4 +215,37 @@ TEST_CASE("listeners: a run reads kernel state only and stays short", "[listener
     CHECK(probe["status"] != "error");
     CHECK(probe["measurements"]["window_ms"].get<int>() >= 200);
     CHECK(took < seconds(2));
+}
+
+TEST_CASE("listeners: a backlog silently capped by a lowered somaxconn is named",
+          "[listeners][netns]") {
+    if (::geteuid() != 0) NETDIAG_SKIP("root", "needs root for a network namespace");
+    if (::access("/usr/bin/unshare", X_OK) != 0) {
+        NETDIAG_SKIP("netns", "unshare is not installed (apt-get install util-linux)");
+    }
+    const auto python = debian_python3();
+    if (python.empty()) NETDIAG_SKIP("python3", "python3 is not installed");
+    const auto report = std::filesystem::temp_directory_path() /
+                        ("netdiag-somaxconn-" + std::to_string(::getpid()) + ".json");
+    // somaxconn belongs to the network namespace: lowering it in a new one touches nothing else.
+    const std::string command =
+        "timeout 30 /usr/bin/unshare -n \"" NETDIAG_SOURCE_DIR
+        "/tests/integration/listeners/somaxconn_netns.sh\" \"" NETDIAG_BINARY "\" " +
+        python + " \"" NETDIAG_SOURCE_DIR "/tests/integration/listeners/listen_server.py\" \"" +
+        report.string() + "\" >/dev/null 2>&1";
+    const int status = std::system(command.c_str());
+    const auto document = json::parse(slurp(report), nullptr, false);
+    std::filesystem::remove(report);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+        NETDIAG_SKIP("netns", "could not run a server in a new network namespace");
+    }
+    REQUIRE(document.is_object());
+    const auto& probe = document["probes"][0];
+    INFO(probe.dump(2));
+    CHECK(probe["measurements"]["somaxconn"] == 64);
+    const auto capped = findings_with(probe, "ND-LISTEN-004");
+    REQUIRE(capped.size() == 1);
+    CHECK(capped[0]["severity"] == "info");
+    CHECK(capped[0]["evidence"]["backlog"] == 64);
+    CHECK(socket_findings(probe).size() == 1);
 }

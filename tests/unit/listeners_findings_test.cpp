@@ -4,9 +4,11 @@
 
 #include <algorithm>
 
+#include "core/writers.hpp"
 #include "probes/listeners/listener_findings.hpp"
 #include "probes/listeners/listener_layout.hpp"
 #include "probes/listeners/listener_report.hpp"
+#include "report/formats.hpp"
 
 using namespace netdiag;
 using namespace netdiag::listeners;
@@ -232,4 +234,25 @@ TEST_CASE("listeners: wait channels map to what a worker waits in", "[unit]") {
     CHECK(wait_of(process(1, 0, 'S', "")) == Wait::unknown);
     CHECK(endpoint("::", 80) == "[::]:80");
     CHECK(endpoint("127.0.0.1", 80) == "127.0.0.1:80");
+}
+
+TEST_CASE("listeners: the port table reaches the text and HTML reports", "[unit]") {
+    auto f = host();
+    f.sockets.push_back(tcp(8000, 200, {10, 11, 12}, 3, 128, 1));
+    f.processes[10] = process(10, 1, 'S', "do_select");
+    for (long pid : {11, 12}) f.processes[pid] = process(pid, 10, 'S', "do_epoll_wait");
+    Report report;
+    ProbeResult result;
+    result.probe = "listeners";
+    result.findings = judge(f);
+    result.measurements = measurements(f, bind_groups(f));
+    report.probes.push_back(result);
+
+    const auto text = render_text(report, TextStyle{false});
+    CHECK(text.find("127.0.0.1:8000  inherited") != std::string::npos);
+    CHECK(text.find("3/128") != std::string::npos);
+    CHECK(text.find("11 python3 (alice) S do_epoll_wait") != std::string::npos);
+    const auto html = render_html(report);
+    CHECK(html.find("<th>processes</th>") != std::string::npos);
+    CHECK(html.find("<td>127.0.0.1:8000</td>") != std::string::npos);
 }

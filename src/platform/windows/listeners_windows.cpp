@@ -169,7 +169,11 @@ Holders find_holders(Sample& sample) {
     for (const auto& s : sample.sockets) {
         for (const long pid : s.holders) {
             const auto it = all.find(pid);
-            holders.processes[pid] = it != all.end() ? it->second : ProcessFacts{pid};
+            if (it != all.end()) {
+                holders.processes[pid] = it->second;
+            } else {
+                holders.processes[pid].pid = pid;  // ended since the table was read
+            }
         }
     }
     return holders;
