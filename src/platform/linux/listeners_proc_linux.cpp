@@ -96,13 +96,16 @@ Holders find_holders(Sample& sample) {
             continue;
         }
         std::set<std::uint64_t> held;
+        bool links_hidden = false;  // listed but not readable: a protected (non-dumpable) process
         for (const auto& fd : fds) {
             std::error_code link_ec;
             const auto target = fs::read_symlink(fd.path(), link_ec).string();
+            if (link_ec == std::errc::permission_denied) links_hidden = true;
             if (link_ec || target.rfind("socket:[", 0) != 0) continue;
             const auto inode = std::strtoull(target.c_str() + 8, nullptr, 10);
             if (inodes.count(inode) > 0) held.insert(inode);
         }
+        if (links_hidden) ++holders.unreadable_processes;
         if (held.empty()) continue;
         auto process = read_process(pid);
         if (pid == self || process.parent == self) {

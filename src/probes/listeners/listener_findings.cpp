@@ -100,7 +100,7 @@ void judge_queue_full(const SocketObservation& s, const ListenerFacts& facts,
     std::string counters =
         delta.known ? fmt::format(
                           "In the {} ms window ListenOverflows rose by {} and ListenDrops "
-                          "by {} (counted for the whole host).",
+                          "by {} (counted for the whole network namespace).",
                           facts.window.count(), delta.overflows, delta.drops)
                     : std::string("The listen drop counters could not be read.");
     auto f = make(id_queue_full, Severity::error,
@@ -159,7 +159,7 @@ void judge_shared(const SocketObservation& s, const ListenerFacts& facts,
             "{} of them wait in epoll/poll/select on it: every new connection wakes each "
             "waiter (thundering herd), one wins the accept() and the others go back to sleep, "
             "and epoll wakes the most recent waiter first, so a few workers take most "
-            "connections (70% on one worker is typical).",
+            "connections.",
             epoll + poll_select);
     } else if (accept == workers.size()) {
         how =

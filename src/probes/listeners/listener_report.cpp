@@ -57,12 +57,15 @@ std::vector<std::string> blind_spots(const ListenerFacts& facts) {
         }
         std::string owners;
         for (const auto uid : uids) owners += (owners.empty() ? "" : ", ") + std::to_string(uid);
-        if (!facts.privileged && facts.unreadable_processes > 0) {
+        if (facts.unreadable_processes > 0) {
             notes.push_back(fmt::format(
-                "{} socket(s) (uid {}) belong to processes this user cannot read ({} processes "
-                "of other users): their holders, states and wait channels are unknown; run as "
-                "root to see them",
-                unowned, owners.empty() ? "?" : owners, facts.unreadable_processes));
+                "{} socket(s) (uid {}) have no holder this run could read: the open files of {} "
+                "processes were not readable{}, so their holders, states and wait channels are "
+                "unknown",
+                unowned, owners.empty() ? "?" : owners, facts.unreadable_processes,
+                facts.privileged ? " even as root (protected processes, such as a container's "
+                                   "init)"
+                                 : " (other users' processes): run as root to see them"));
         } else {
             notes.push_back(fmt::format(
                 "{} socket(s) (uid {}) have no process in this PID namespace: held from another "

@@ -89,7 +89,10 @@ public:
             if (!seen) silent.push_back(port);
         }
         if (!silent.empty()) result.measurements["not_listening"] = silent;
-        if (!asked.empty() && facts.sockets.empty()) {
+        if (facts.sockets.empty() && !facts.problems.empty()) {
+            result.status = ProbeStatus::skip;
+            result.reason = "could not read the socket tables: " + facts.problems.front();
+        } else if (!asked.empty() && facts.sockets.empty()) {
             result.status = ProbeStatus::skip;
             result.reason =
                 fmt::format("nothing listens on TCP or UDP port {}", fmt::join(asked, ", "));
