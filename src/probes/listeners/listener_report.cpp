@@ -57,20 +57,21 @@ std::vector<std::string> blind_spots(const ListenerFacts& facts) {
         }
         std::string owners;
         for (const auto uid : uids) owners += (owners.empty() ? "" : ", ") + std::to_string(uid);
+        const auto which = owners.empty() ? fmt::format("{} socket(s)", unowned)
+                                          : fmt::format("{} socket(s) (uid {})", unowned, owners);
         if (facts.unreadable_processes > 0) {
             notes.push_back(fmt::format(
-                "{} socket(s) (uid {}) have no holder this run could read: the open files of {} "
-                "processes were not readable{}, so their holders, states and wait channels are "
-                "unknown",
-                unowned, owners.empty() ? "?" : owners, facts.unreadable_processes,
+                "{} have no holder this run could read: the open files of {} processes were not "
+                "readable{}, so their holders, states and wait channels are unknown",
+                which, facts.unreadable_processes,
                 facts.privileged ? " even as root (protected processes, such as a container's "
                                    "init)"
                                  : " (other users' processes): run as root to see them"));
         } else {
             notes.push_back(fmt::format(
-                "{} socket(s) (uid {}) have no process in this PID namespace: held from another "
-                "container or namespace, or closed between the readings",
-                unowned, owners.empty() ? "?" : owners));
+                "{} have no process this run could name: held from another container or PID "
+                "namespace (under Wine: by a non-Windows process), or closed between the readings",
+                which));
         }
     }
     return notes;
