@@ -190,7 +190,7 @@ TEST_CASE("listeners: drops counted with no full queue seen are a warning", "[un
     auto f = host();
     f.sockets.push_back(tcp(22, 100, {700}));
     f.processes[700] = process(700, 1, 'S', "inet_csk_accept");
-    f.counters_after = pl::ListenCounters{10, 15};
+    f.counters_after = pl::ListenCounters{10, 17};
     const auto findings = judge(f);
     REQUIRE(ids(findings) == std::vector<std::string>{"ND-LISTEN-005"});
     CHECK(findings[0].evidence["listen_drops_delta"] == 5);
