@@ -62,11 +62,11 @@ std::vector<std::string> blind_spots(const ListenerFacts& facts) {
         if (facts.unreadable_processes > 0) {
             notes.push_back(fmt::format(
                 "{} have no holder this run could read: the open files of {} processes were not "
-                "readable{}, so their holders, states and wait channels are unknown",
+                "readable ({}), so their holders, states and wait channels are unknown{}",
                 which, facts.unreadable_processes,
-                facts.privileged ? " even as root (protected processes, such as a container's "
-                                   "init)"
-                                 : " (other users' processes): run as root to see them"));
+                facts.privileged ? "protected processes, such as a container's init"
+                                 : "other users' processes",
+                facts.privileged ? "" : "; run as root to see them"));
         } else {
             notes.push_back(fmt::format(
                 "{} have no process this run could name: held from another container or PID "
