@@ -43,6 +43,9 @@ struct ProbeOptions {
     unsigned accept_concurrency = 8;           // client connections in flight at once
     std::vector<std::string> accept_patterns;  // empty = every pattern this OS runs
     std::string accept_worker_binary;          // empty = netdiag itself
+    // listeners
+    std::vector<std::uint16_t> listen_ports;       // empty = every listening/bound port
+    std::chrono::milliseconds listen_window{250};  // between the two readings of the queues
 };
 
 // What the runner hands a probe. The deadline is the probe's own: a probe that waits on the

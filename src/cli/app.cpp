@@ -28,6 +28,7 @@ constexpr const char* kExamples = R"(Examples:
   netdiag probe multicast --group 224.0.0.224 --port 7446
   netdiag probe wasi-af --wasm app.wasm
   netdiag probe spice --spice 127.0.0.1:5930
+  netdiag probe listeners --listen-port 8000   a running server: its workers, queue, drops
   netdiag watch --duration 10m -o watch.json   record link drops over time (Ctrl-C ends it)
   netdiag probe --all --format html -o r.html  one page with charts to attach to a ticket
   netdiag probe --all --format junit -o r.xml  CI test report (also: --format sarif)

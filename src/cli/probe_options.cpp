@@ -204,6 +204,26 @@ void add_probe_options(CLI::App& probe, ProbeOptions& options) {
         ->check(accept_pattern_validator())
         ->type_name("ID")
         ->group("Probe shared-accept");
+
+    // listeners
+    probe
+        .add_option("--listen-port", options.listen_ports,
+                    "listeners: look only at this port, TCP and UDP (repeatable; default: every "
+                    "listening port)")
+        ->check(CLI::Range(1, 65535))
+        ->type_name("PORT")
+        ->group("Probe listeners");
+    probe
+        .add_option_function<std::string>(
+            "--listen-window",
+            [&options](const std::string& value) {
+                options.listen_window = *parse_duration(value);
+            },
+            "listeners: time between the two readings of queues and drop counters (default "
+            "250ms)")
+        ->check(duration_validator())
+        ->type_name("DURATION")
+        ->group("Probe listeners");
 }
 
 void finish_probe_options(ProbeOptions& options) {

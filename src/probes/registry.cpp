@@ -4,6 +4,7 @@
 
 #include "netdiag/probe.hpp"
 #include "probes/host/host_probe.hpp"
+#include "probes/listeners/listeners_probe.hpp"
 #include "probes/multicast/multicast_probe.hpp"
 #include "probes/shared_accept/shared_accept_probe.hpp"
 #include "probes/spice/spice_probe.hpp"
@@ -53,6 +54,17 @@ const std::vector<ProbeInfo>& probe_registry() {
          .finding_ids = shared_accept_finding_ids(),
          .exclusive = false,
          .make = [] { return make_shared_accept_probe(); }},
+        {.id = "listeners",
+         .title = "The host's own listening sockets",
+         .summary = "Reads the servers already running here (no traffic): per port the sockets "
+                    "and the processes holding them (inherited socket, SO_REUSEPORT group), "
+                    "the accept queue against its backlog, somaxconn, listen drops, what each "
+                    "worker is blocked in; flags full queues, shared sockets, stalled members "
+                    "(--listen-port)",
+         .platforms = {"linux", "windows"},
+         .finding_ids = listeners_finding_ids(),
+         .exclusive = false,
+         .make = [] { return make_listeners_probe(); }},
         {.id = "wasi-af",
          .title = "WebAssembly WASIX socket lint",
          .summary = "Reads --wasm modules (.wasm, .wat with wat2wasm, folders) and follows "
