@@ -203,7 +203,8 @@ TEST_CASE("listeners: without root it names no holder it cannot read and says wh
     CHECK(socket_findings(run.probe).empty());  // it does not guess a layout it cannot see
 }
 
-TEST_CASE("listeners: a run reads kernel state only and stays short", "[listeners][loopback]") {
+TEST_CASE("listeners: a run reads kernel state only and stays short",
+          "[listeners][loopback][exclusive]") {
     const auto start = std::chrono::steady_clock::now();
     const auto run = run_netdiag("probe listeners --format json -q");
     const auto took = std::chrono::steady_clock::now() - start;
