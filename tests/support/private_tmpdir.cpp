@@ -31,6 +31,9 @@ PrivateTmpdir::PrivateTmpdir() {
     const auto candidate = parent / ("netdiag-test-" + std::to_string(NETDIAG_GETPID()));
     std::filesystem::remove_all(candidate, error);  // a folder left by a dead process of that pid
     if (!std::filesystem::create_directories(candidate, error)) return;
+    // Like /tmp: a test may run netdiag as another user (setpriv), which must write here too.
+    std::filesystem::permissions(
+        candidate, std::filesystem::perms::all | std::filesystem::perms::sticky_bit, error);
     path_ = candidate;
     for (const char* name : {"TMPDIR", "TMP", "TEMP"}) set_variable(name, path_.string());
 }

@@ -19,7 +19,7 @@ linux_fs::SysfsReader fixture(const std::string& name) {
 
 // sysfs is a tree of symbolic links (device, driver). Where the file layer resolves them instead
 // of showing them (the Windows build under Wine), the bus and driver checks cannot run.
-bool fixture_links_visible(const std::string& name) {
+[[maybe_unused]] bool fixture_links_visible(const std::string& name) {
     const auto link = std::filesystem::path(NETDIAG_FIXTURES_DIR) / "sysroot" / name /
                       "sys/class/net/eth1/device";
     std::error_code ec;
@@ -84,6 +84,9 @@ TEST_CASE("WSL2 networking mode: NAT vs mirrored") {
     CHECK(mirrored.facts.wsl_networking == "mirrored");
 }
 
+// The fixture trees' sysfs symbolic links are a Linux file system's; Wine's view of them does
+// not follow every one, so these cases run where the sysfs reader runs.
+#ifndef _WIN32
 TEST_CASE("USB NIC with autosuspend carrying the default route") {
     if (!fixture_links_visible("usb-dock")) {
         NETDIAG_SKIP("symlinks",
@@ -149,6 +152,7 @@ TEST_CASE("USB NIC with autosuspend off is info; an up NIC without MULTICAST is 
     CHECK(findings[1].severity == Severity::info);
     CHECK(findings[1].evidence["interface"] == "eth1");
 }
+#endif  // _WIN32
 
 TEST_CASE("No default route, container hint") {
     const auto s = snapshot_of("no-route");

@@ -14,17 +14,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<char> slurp(const fs::path& p) {
+[[maybe_unused]] std::vector<char> slurp(const fs::path& p) {
     std::ifstream f(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(f), {}};
 }
 
-bool have(const char* tool) {
+[[maybe_unused]] bool have(const char* tool) {
     return std::system(("command -v " + std::string(tool) + " >/dev/null 2>&1").c_str()) == 0;
 }
 
 }  // namespace
 
+// The fixture checks run the Linux tools (wat2wasm, python3) the fixtures are made with; the
+// Windows build under Wine reads the same fixtures but cannot run those tools.
+#ifndef _WIN32
 TEST_CASE("Fixture .wasm files match their .wat sources", "[wasm][fixtures]") {
     if (!have("wat2wasm")) {
         NETDIAG_SKIP("wabt", "wat2wasm (Debian package wabt) is not installed");
@@ -67,3 +70,4 @@ TEST_CASE("Malformed fixtures match make_malformed.py", "[wasm][fixtures]") {
     CHECK(checked >= 17);
     fs::remove_all(tmp);
 }
+#endif  // _WIN32
