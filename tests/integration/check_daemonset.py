@@ -21,25 +21,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import capability  # noqa: E402
-from metrics_prometheus import free_loopback_port, wait_for_port  # noqa: E402
+from script_checks import check, verdict  # noqa: E402
+from script_checks import Daemon, free_loopback_port, scrape  # noqa: E402
 
 try:
     import yaml
 except ImportError:
     capability.skip("yaml", "python3-yaml is not installed (apt-get install python3-yaml)")
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print(f"FAIL: {message}", flush=True)
-    return condition
 
 
 def load_daemonset(source_dir):
@@ -164,21 +156,15 @@ def run_sidecar(node_exporter, sidecar, metrics_dir, pod_port):
         elif a.startswith("--collector.textfile.directory="):
             a = f"--collector.textfile.directory={metrics_dir}"
         args.append(a)
-    process = subprocess.Popen([node_exporter, *args], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+    # node_exporter logs "Listening on" once its socket is open.
+    sidecar_process = Daemon([node_exporter, *args], "Listening on", 15)
     try:
-        if not check(wait_for_port(port, process, 15), "the sidecar's command does not listen"):
+        if not check(sidecar_process.ready,
+                     f"the sidecar's command does not listen: {sidecar_process.text()}"):
             return
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
-            text = response.read().decode("utf-8")
+        text = scrape(port)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        sidecar_process.stop()
     served = [line for line in text.splitlines() if line.startswith("netdiag_probe_status{")]
     check(len(served) >= 5, f"the sidecar serves {len(served)} netdiag_probe_status series")
     check("node_textfile_scrape_error 0" in text, "the sidecar could not read netdiag.prom")
@@ -212,11 +198,7 @@ def main():
         metrics_dir = run_netdiag_container(binary, netdiag_c, folder)
         if os.path.exists(os.path.join(metrics_dir, "netdiag.prom")):
             run_sidecar(node_exporter, sidecar, metrics_dir, port)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    print("all checks passed")
-    return 0
+    return verdict()
 
 
 if __name__ == "__main__":

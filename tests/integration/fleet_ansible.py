@@ -26,20 +26,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import capability  # noqa: E402
+import script_checks  # noqa: E402
+from script_checks import Daemon, check, verdict  # noqa: E402
 
 SUBNET = "10.77.0"  # exists only inside the namespaces made here
 HOSTS = {"node-a": 11, "node-b": 12, "node-c": 13}
 FAULTY = "node-b"
 DEADLINE_S = 540  # the documented commands, ansible included (slow on a loaded machine)
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print(f"FAIL: {message}", flush=True)
-    return condition
 
 
 def run(*args, timeout=30, **kwargs):
@@ -133,39 +127,17 @@ Subsystem sftp internal-sftp
                       "mount -t tmpfs -o mode=1777 tmpfs /tmp && "
                       "mount -t tmpfs -o mode=755 tmpfs /run && mkdir -m 755 /run/sshd && "
                       f"exec {self.sshd} -D -e -f {home}/sshd_config")
-            log = open(os.path.join(home, "sshd.log"), "w")
-            self.sshds.append(subprocess.Popen(
-                ["ip", "netns", "exec", self.ns(host), "unshare", "--uts", "--mount",
-                 "--propagation", "private", "sh", "-c", script],
-                stdout=log, stderr=subprocess.STDOUT))
-            log.close()
-        # Ready when each sshd accepts a connection from the controller's side of the bridge.
-        wait = ("import socket, sys, time\n"
-                "deadline = time.monotonic() + 15\n"
-                "for address in sys.argv[1:]:\n"
-                "    while True:\n"
-                "        try:\n"
-                "            socket.create_connection((address, 22), timeout=1).close(); break\n"
-                "        except OSError:\n"
-                "            if time.monotonic() > deadline: sys.exit(f'{address}:22 silent')\n"
-                "            time.sleep(0.05)\n")
-        addresses = [f"{SUBNET}.{last}" for last in HOSTS.values()]
-        run("ip", "netns", "exec", self.controller, sys.executable, "-c", wait, *addresses,
-            timeout=30)
-        for process, host in zip(self.sshds, HOSTS):
-            if process.poll() is not None:
-                raise RuntimeError(f"sshd of {host} exited {process.returncode}")
+            # Ready when sshd says so (-e logs "Server listening on ..." once it has bound).
+            sshd = Daemon(["ip", "netns", "exec", self.ns(host), "unshare", "--uts", "--mount",
+                           "--propagation", "private", "sh", "-c", script],
+                          "Server listening on", 15, log_path=os.path.join(home, "sshd.log"))
+            self.sshds.append(sshd)
+            if not sshd.ready:
+                raise RuntimeError(f"sshd of {host} did not start: {sshd.text()}")
 
     def close(self):
-        for process in self.sshds:
-            if process.poll() is None:
-                process.terminate()
-        for process in self.sshds:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        for sshd in self.sshds:
+            sshd.stop()
         for name in reversed(self.namespaces):
             # Anything still running in a namespace was started by this test (a stray ssh or
             # netdiag): end it before the namespace goes.
@@ -292,16 +264,12 @@ def main():
         fleet.close()
         for host in HOSTS:
             log = os.path.join(folder, host, "sshd.log")
-            if failures and os.path.exists(log):
+            if script_checks.failures and os.path.exists(log):
                 with open(log, encoding="utf-8", errors="replace") as f:
                     print(f"--- sshd of {host}:\n{f.read()}")
         shutil.rmtree(folder, ignore_errors=True)
     print(f"took {time.monotonic() - started:.1f} s", flush=True)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    print("all checks passed")
-    return 0
+    return verdict()
 
 
 if __name__ == "__main__":

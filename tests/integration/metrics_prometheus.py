@@ -15,24 +15,15 @@ Exit 0 passed, 1 failed, 77 skipped (promtool or node_exporter missing; see capa
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import capability  # noqa: E402
+from script_checks import Daemon, check, free_loopback_port, scrape, verdict  # noqa: E402
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print(f"FAIL: {message}", flush=True)
-    return condition
 
 
 def netdiag(binary, *args, timeout=120):
@@ -99,26 +90,6 @@ def check_alert_rules(promtool, source_dir):
                   f"{said}", flush=True)
 
 
-def free_loopback_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, process, deadline_s):
-    """Until the port accepts a connection, the process dies or the deadline passes."""
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$')
 
 
@@ -149,27 +120,17 @@ def check_node_exporter(binary, node_exporter, tmp):
 
     port = free_loopback_port()
     log_path = os.path.join(tmp, "node_exporter.log")
-    with open(log_path, "w") as log:
-        exporter = subprocess.Popen(
-            [node_exporter, f"--web.listen-address=127.0.0.1:{port}",
-             "--collector.disable-defaults", "--collector.textfile",
-             f"--collector.textfile.directory={textfiles}"],
-            stdout=log, stderr=subprocess.STDOUT)
+    # node_exporter logs "Listening on" once its socket is open.
+    exporter = Daemon([node_exporter, f"--web.listen-address=127.0.0.1:{port}",
+                       "--collector.disable-defaults", "--collector.textfile",
+                       f"--collector.textfile.directory={textfiles}"],
+                      "Listening on", 15, log_path=log_path)
     try:
-        if not check(wait_for_port(port, exporter, 15),
-                     f"node_exporter did not listen on 127.0.0.1:{port}"):
+        if not check(exporter.ready, f"node_exporter did not listen on 127.0.0.1:{port}"):
             return
-        # Straight to loopback: no proxy from the environment.
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
-            scraped = response.read().decode("utf-8")
+        scraped = scrape(port)
     finally:
-        exporter.terminate()
-        try:
-            exporter.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            exporter.kill()
-            exporter.wait()
+        exporter.stop()
     with open(log_path, encoding="utf-8") as f:
         exporter_log = f.read()
 
@@ -221,11 +182,7 @@ def main():
         check_every_probe(binary, promtool, source_dir, tmp)
         check_node_exporter(binary, node_exporter, tmp)
     print(f"took {time.monotonic() - started:.1f} s", flush=True)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    print("all checks passed")
-    return 0
+    return verdict()
 
 
 if __name__ == "__main__":

@@ -22,17 +22,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import capability  # noqa: E402
+from script_checks import check, verdict  # noqa: E402
 
 UNPRIVILEGED = 65534  # nobody: stands in for the dynamic user
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print(f"FAIL: {message}", flush=True)
-    return condition
 
 
 def make_units(binary, source_dir, folder):
@@ -184,11 +177,7 @@ def main():
         units = make_units(binary, source_dir, folder)
         verify(analyze, units, man_page, folder)
         run_service(units, promtool, folder)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    print("all checks passed")
-    return 0
+    return verdict()
 
 
 if __name__ == "__main__":
