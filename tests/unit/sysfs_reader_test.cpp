@@ -35,7 +35,8 @@ HostSnapshot snapshot_of(const std::string& name) {
     return s;
 }
 
-const NetInterface& find_interface(const HostSnapshot& s, const std::string& name) {
+[[maybe_unused]] const NetInterface& find_interface(const HostSnapshot& s,
+                                                    const std::string& name) {
     for (const auto& i : s.interfaces) {
         if (i.name == name) return i;
     }
