@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "platform/linux/sysfs_reader.hpp"
+#include "netdiag/platform.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 #include "probes/multicast/nft_ruleset.hpp"
 
@@ -15,13 +16,9 @@ using namespace netdiag::mcast;
 
 namespace {
 
-SysError error(int native, const char* name) {
-    SysError e;
-    e.native = native;
-    e.native_name = name;
-    e.message = name;
-    if (native == EADDRINUSE) e.portable = std::make_error_code(std::errc::address_in_use);
-    return e;
+// The platform's own naming, as the probe gets it from a failed call.
+SysError error(int native) {
+    return platform::describe_native_error(native);
 }
 
 InterfaceCheck working_row(std::string name, unsigned index, bool loopback, std::string address) {
@@ -102,7 +99,7 @@ TEST_CASE("multicast faults: ENOBUFS on Zenoh's socket -> 013 with the sysctl an
           "[multicast]") {
     auto facts = two_interfaces();
     facts.zenoh_socket.membership_limit = 1;
-    facts.zenoh_socket.joins[1].error = error(ENOBUFS, "ENOBUFS");
+    facts.zenoh_socket.joins[1].error = error(ENOBUFS);
     const auto findings = judge_multicast(facts);
     REQUIRE(ids(findings) == std::vector<std::string>{std::string(kMembershipLimit)});
     const auto& f = findings[0];
@@ -119,7 +116,7 @@ TEST_CASE("multicast faults: EADDRINUSE on Zenoh's socket -> 014 naming the dupl
           "[multicast]") {
     auto facts = two_interfaces();
     facts.zenoh_socket.joins[1].address = "192.0.2.2";
-    facts.zenoh_socket.joins[1].error = error(EADDRINUSE, "EADDRINUSE");
+    facts.zenoh_socket.joins[1].error = error(EADDRINUSE);
     const auto findings = judge_multicast(facts);
     REQUIRE(ids(findings) == std::vector<std::string>{std::string(kDuplicateMembership)});
     CHECK(findings[0].title == "Zenoh's join of 224.0.0.224 on eth1 duplicates eth0");
@@ -140,7 +137,7 @@ TEST_CASE("multicast faults: refused on the way out (015) vs lost on the way in 
 
     auto out = facts;
     out.interfaces[1].sent = out.interfaces[1].looped_back = false;
-    out.interfaces[1].send_error = error(EPERM, "EPERM");
+    out.interfaces[1].send_error = error(EPERM);
     auto findings = judge_multicast(out);
     REQUIRE(ids(findings) == std::vector<std::string>{std::string(kSendRefused)});
     CHECK(findings[0].severity == Severity::error);

@@ -337,10 +337,9 @@ struct StoreSink {
     }
 };
 
-// Keeps nothing but whether a target function is called.
-struct ScanSink {
-    const std::vector<bool>& is_target;
-    bool found = false;
+// A sink that keeps no block structure, only a count of instructions; the scans below add
+// what they look for.
+struct StructurelessSink {
     std::uint32_t count = 0;
 
     std::uint32_t next_index() const { return count; }
@@ -348,6 +347,14 @@ struct ScanSink {
     void set_end(std::uint32_t, std::uint32_t) {}
     std::size_t label_count() const { return 0; }
     void label(std::uint32_t) {}
+};
+
+// Keeps nothing but whether a target function is called.
+struct ScanSink : StructurelessSink {
+    explicit ScanSink(const std::vector<bool>& targets) : is_target(targets) {}
+    const std::vector<bool>& is_target;
+    bool found = false;
+
     void add(const Instr& in) {
         if ((in.op == op::call || in.op == op::return_call) &&
             static_cast<std::uint64_t>(in.a) < is_target.size() &&
@@ -359,15 +366,10 @@ struct ScanSink {
 };
 
 // Keeps the targets of direct calls.
-struct CalleeSink {
+struct CalleeSink : StructurelessSink {
+    explicit CalleeSink(std::vector<std::uint32_t>& out) : callees(out) {}
     std::vector<std::uint32_t>& callees;
-    std::uint32_t count = 0;
 
-    std::uint32_t next_index() const { return count; }
-    void set_else(std::uint32_t, std::uint32_t) {}
-    void set_end(std::uint32_t, std::uint32_t) {}
-    std::size_t label_count() const { return 0; }
-    void label(std::uint32_t) {}
     void add(const Instr& in) {
         if (in.op == op::call || in.op == op::return_call) {
             callees.push_back(static_cast<std::uint32_t>(in.a));
@@ -390,7 +392,7 @@ void decode_body(const Module& module, const FunctionBody& body, DecodedBody& ou
 
 bool body_calls_any(const Module& module, const FunctionBody& body,
                     const std::vector<bool>& is_target) {
-    ScanSink sink{is_target, false, 0};
+    ScanSink sink(is_target);
     Decoder<ScanSink> decoder(module, body, sink);
     decoder.run();
     return sink.found;
@@ -399,7 +401,7 @@ bool body_calls_any(const Module& module, const FunctionBody& body,
 void body_direct_callees(const Module& module, const FunctionBody& body,
                          std::vector<std::uint32_t>& callees) {
     callees.clear();
-    CalleeSink sink{callees, 0};
+    CalleeSink sink(callees);
     Decoder<CalleeSink> decoder(module, body, sink);
     decoder.run();
 }
