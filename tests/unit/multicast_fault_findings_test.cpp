@@ -5,9 +5,14 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <system_error>
 
-#include "platform/linux/sysfs_reader.hpp"
+#ifdef _WIN32
+#include <winsock2.h>
+#endif
+
 #include "netdiag/platform.hpp"
+#include "platform/linux/sysfs_reader.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 #include "probes/multicast/nft_ruleset.hpp"
 
@@ -16,9 +21,21 @@ using namespace netdiag::mcast;
 
 namespace {
 
-// The platform's own naming, as the probe gets it from a failed call.
-SysError error(int native) {
-    return platform::describe_native_error(native);
+// The platform's own naming of a condition, as the probe gets it from a failed call: errno on
+// POSIX, the Winsock code on Windows.
+SysError error(std::errc condition) {
+#ifdef _WIN32
+    switch (condition) {
+        case std::errc::address_in_use:
+            return platform::describe_native_error(WSAEADDRINUSE);
+        // Winsock has no EPERM: a send a local rule refuses comes back as WSAEACCES.
+        case std::errc::operation_not_permitted:
+            return platform::describe_native_error(WSAEACCES);
+        default:
+            break;
+    }
+#endif
+    return platform::describe_native_error(static_cast<int>(condition));
 }
 
 InterfaceCheck working_row(std::string name, unsigned index, bool loopback, std::string address) {
@@ -95,11 +112,13 @@ TEST_CASE("multicast faults: a healthy host with Zenoh's socket joined everywher
     CHECK(judge_multicast(two_interfaces()).empty());
 }
 
+// The per-socket membership limit and its sysctl are Linux's; Windows has no such knob.
+#ifndef _WIN32
 TEST_CASE("multicast faults: ENOBUFS on Zenoh's socket -> 013 with the sysctl and its value",
           "[multicast]") {
     auto facts = two_interfaces();
     facts.zenoh_socket.membership_limit = 1;
-    facts.zenoh_socket.joins[1].error = error(ENOBUFS);
+    facts.zenoh_socket.joins[1].error = error(std::errc::no_buffer_space);
     const auto findings = judge_multicast(facts);
     REQUIRE(ids(findings) == std::vector<std::string>{std::string(kMembershipLimit)});
     const auto& f = findings[0];
@@ -111,12 +130,13 @@ TEST_CASE("multicast faults: ENOBUFS on Zenoh's socket -> 013 with the sysctl an
     CHECK(f.evidence["errno_name"] == "ENOBUFS");
     CHECK_THAT(f.remedy[0], Catch::Contains("sysctl -w net.ipv4.igmp_max_memberships=20"));
 }
+#endif
 
 TEST_CASE("multicast faults: EADDRINUSE on Zenoh's socket -> 014 naming the duplicate",
           "[multicast]") {
     auto facts = two_interfaces();
     facts.zenoh_socket.joins[1].address = "192.0.2.2";
-    facts.zenoh_socket.joins[1].error = error(EADDRINUSE);
+    facts.zenoh_socket.joins[1].error = error(std::errc::address_in_use);
     const auto findings = judge_multicast(facts);
     REQUIRE(ids(findings) == std::vector<std::string>{std::string(kDuplicateMembership)});
     CHECK(findings[0].title == "Zenoh's join of 224.0.0.224 on eth1 duplicates eth0");
@@ -137,7 +157,7 @@ TEST_CASE("multicast faults: refused on the way out (015) vs lost on the way in 
 
     auto out = facts;
     out.interfaces[1].sent = out.interfaces[1].looped_back = false;
-    out.interfaces[1].send_error = error(EPERM);
+    out.interfaces[1].send_error = error(std::errc::operation_not_permitted);
     auto findings = judge_multicast(out);
     REQUIRE(ids(findings) == std::vector<std::string>{std::string(kSendRefused)});
     CHECK(findings[0].severity == Severity::error);

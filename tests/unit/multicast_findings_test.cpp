@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <system_error>
 
 #include "netdiag/platform.hpp"
 #include "platform/linux/sysfs_reader.hpp"
@@ -14,8 +15,10 @@ using namespace netdiag::mcast;
 
 namespace {
 
+// A POSIX error as a Linux call reports it; the judgement reads the portable condition.
 SysError error(int native, const char* name) {
     SysError e;
+    e.portable = std::make_error_code(static_cast<std::errc>(native));
     e.native = native;
     e.native_name = name;
     e.message = name;

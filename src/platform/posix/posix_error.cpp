@@ -7,31 +7,73 @@
 namespace netdiag::platform {
 namespace {
 
+struct ErrnoName {
+    int code;
+    const char* name;
+};
+
 // The errno values a socket diagnostic meets. Names are the symbolic constants, so messages
 // read like the headers users search for.
+// clang-format off
+constexpr ErrnoName kErrnoNames[] = {
+    {EPERM, "EPERM"},
+    {ENOENT, "ENOENT"},
+    {ESRCH, "ESRCH"},
+    {EINTR, "EINTR"},
+    {EIO, "EIO"},
+    {ENXIO, "ENXIO"},
+    {E2BIG, "E2BIG"},
+    {EBADF, "EBADF"},
+    {ECHILD, "ECHILD"},
+    {EAGAIN, "EAGAIN"},
+    {ENOMEM, "ENOMEM"},
+    {EACCES, "EACCES"},
+    {EFAULT, "EFAULT"},
+    {EBUSY, "EBUSY"},
+    {EEXIST, "EEXIST"},
+    {ENODEV, "ENODEV"},
+    {ENOTDIR, "ENOTDIR"},
+    {EISDIR, "EISDIR"},
+    {EINVAL, "EINVAL"},
+    {ENFILE, "ENFILE"},
+    {EMFILE, "EMFILE"},
+    {ENOSPC, "ENOSPC"},
+    {EROFS, "EROFS"},
+    {EPIPE, "EPIPE"},
+    {ERANGE, "ERANGE"},
+    {ENOSYS, "ENOSYS"},
+    {ENOTSOCK, "ENOTSOCK"},
+    {EDESTADDRREQ, "EDESTADDRREQ"},
+    {EMSGSIZE, "EMSGSIZE"},
+    {EPROTOTYPE, "EPROTOTYPE"},
+    {ENOPROTOOPT, "ENOPROTOOPT"},
+    {EPROTONOSUPPORT, "EPROTONOSUPPORT"},
+    {EOPNOTSUPP, "EOPNOTSUPP"},
+    {EAFNOSUPPORT, "EAFNOSUPPORT"},
+    {EADDRINUSE, "EADDRINUSE"},
+    {EADDRNOTAVAIL, "EADDRNOTAVAIL"},
+    {ENETDOWN, "ENETDOWN"},
+    {ENETUNREACH, "ENETUNREACH"},
+    {ENETRESET, "ENETRESET"},
+    {ECONNABORTED, "ECONNABORTED"},
+    {ECONNRESET, "ECONNRESET"},
+    {ENOBUFS, "ENOBUFS"},
+    {EISCONN, "EISCONN"},
+    {ENOTCONN, "ENOTCONN"},
+    {ETIMEDOUT, "ETIMEDOUT"},
+    {ECONNREFUSED, "ECONNREFUSED"},
+    {EHOSTDOWN, "EHOSTDOWN"},
+    {EHOSTUNREACH, "EHOSTUNREACH"},
+    {EALREADY, "EALREADY"},
+    {EINPROGRESS, "EINPROGRESS"},
+};
+// clang-format on
+
 const char* errno_name(int code) {
-    switch (code) {
-#define ND_ERRNO(name) \
-    case name:         \
-        return #name;
-        ND_ERRNO(EPERM)
-        ND_ERRNO(ENOENT) ND_ERRNO(ESRCH) ND_ERRNO(EINTR) ND_ERRNO(EIO) ND_ERRNO(ENXIO) ND_ERRNO(
-            E2BIG) ND_ERRNO(EBADF) ND_ERRNO(ECHILD) ND_ERRNO(EAGAIN) ND_ERRNO(ENOMEM)
-            ND_ERRNO(EACCES) ND_ERRNO(EFAULT) ND_ERRNO(EBUSY) ND_ERRNO(EEXIST) ND_ERRNO(ENODEV)
-                ND_ERRNO(ENOTDIR) ND_ERRNO(EISDIR) ND_ERRNO(EINVAL) ND_ERRNO(ENFILE) ND_ERRNO(
-                    EMFILE) ND_ERRNO(ENOSPC) ND_ERRNO(EROFS) ND_ERRNO(EPIPE) ND_ERRNO(ERANGE)
-                    ND_ERRNO(ENOSYS) ND_ERRNO(ENOTSOCK) ND_ERRNO(EDESTADDRREQ) ND_ERRNO(EMSGSIZE)
-                        ND_ERRNO(EPROTOTYPE) ND_ERRNO(ENOPROTOOPT) ND_ERRNO(EPROTONOSUPPORT)
-                            ND_ERRNO(EOPNOTSUPP) ND_ERRNO(EAFNOSUPPORT) ND_ERRNO(EADDRINUSE)
-                                ND_ERRNO(EADDRNOTAVAIL) ND_ERRNO(ENETDOWN) ND_ERRNO(ENETUNREACH)
-                                    ND_ERRNO(ENETRESET) ND_ERRNO(ECONNABORTED) ND_ERRNO(ECONNRESET)
-                                        ND_ERRNO(ENOBUFS) ND_ERRNO(EISCONN) ND_ERRNO(ENOTCONN)
-                                            ND_ERRNO(ETIMEDOUT) ND_ERRNO(ECONNREFUSED)
-                                                ND_ERRNO(EHOSTDOWN) ND_ERRNO(EHOSTUNREACH)
-                                                    ND_ERRNO(EALREADY) ND_ERRNO(EINPROGRESS)
-#undef ND_ERRNO
-                                                        default : return nullptr;
+    for (const auto& entry : kErrnoNames) {
+        if (entry.code == code) return entry.name;
     }
+    return nullptr;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // on the rows that failed, so a rule is named with whether it counted this probe's packets.
 // Nothing here runs on a healthy host.
 #include <algorithm>
+#include <system_error>
 
 #include "probes/multicast/multicast_checks.hpp"
 #include "probes/multicast/nft_ruleset.hpp"
@@ -16,7 +17,9 @@ constexpr std::chrono::milliseconds kResendWait{50};
 }  // namespace
 
 bool is_send_refused(const SysError& error) {
-    return error.native_name == "EPERM" || error.native_name == "EACCES";
+    // EPERM from netfilter on Linux; Winsock names the same refusal WSAEACCES.
+    return error.portable == std::errc::operation_not_permitted ||
+           error.portable == std::errc::permission_denied;
 }
 
 std::vector<const InterfaceCheck*> rows_for_firewall(const MulticastFacts& facts) {

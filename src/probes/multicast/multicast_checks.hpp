@@ -33,7 +33,8 @@ void run_interface_checks(MulticastFacts& facts, std::chrono::steady_clock::time
 // order, recording each join's result.
 ZenohSocketLayout run_zenoh_socket_check(const MulticastFacts& facts);
 
-// True for a send the local host refused (a firewall rule in the output path: EPERM).
+// True for a send the local host refused (a firewall rule in the output path: EPERM, or
+// WSAEACCES on Windows).
 bool is_send_refused(const SysError& error);
 
 // Rows whose datagram a firewall may explain: the send was refused, or it left and never came
