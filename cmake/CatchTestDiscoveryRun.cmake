@@ -60,6 +60,11 @@ foreach(name IN LISTS all_cases)
   if(name IN_LIST tagged_exclusive)
     string(APPEND properties " RUN_SERIAL TRUE")
   endif()
+  # Long cases start first under -j, so the run does not end waiting for one of them alone
+  # (ctest orders by COST until it has timings of its own from an earlier run).
+  if(name IN_LIST tagged_slow)
+    string(APPEND properties " COST 1000")
+  endif()
   foreach(label IN LISTS labels)
     if(label IN_LIST locking_labels AND NOT name IN_LIST tagged_own_ports)
       string(APPEND properties " RESOURCE_LOCK root-netns")

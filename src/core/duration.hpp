@@ -9,6 +9,10 @@
 namespace netdiag {
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+// A duration as fractional seconds, the unit reports and metrics use.
+inline double to_seconds(std::chrono::milliseconds duration) {
+    return static_cast<double>(duration.count()) / 1000.0;
+}
 // UTC time as RFC 3339 with milliseconds: 2026-11-23T00:41:07.123Z
 std::string format_utc(std::chrono::system_clock::time_point time);
 // The inverse of format_utc (fraction optional, 1 to 9 digits; only the `Z` zone); nullopt for

@@ -25,7 +25,7 @@ struct CaseCounts {
     }
 };
 
-std::string seconds(std::chrono::milliseconds duration) {
+std::string seconds_text(std::chrono::milliseconds duration) {
     return fmt::format("{:.3f}", static_cast<double>(duration.count()) / 1000.0);
 }
 
@@ -116,21 +116,21 @@ CaseCounts render_suite(std::string& out, const ProbeResult& probe, const std::s
         cases += fmt::format(
             "    <testcase name=\"{} ran to completion\" classname=\"netdiag.{}\" time=\"{}\">\n"
             "      <error message=\"{}\" type=\"probe-error\"/>\n    </testcase>\n",
-            xml_escape(probe.probe), xml_escape(probe.probe), seconds(probe.duration),
+            xml_escape(probe.probe), xml_escape(probe.probe), seconds_text(probe.duration),
             xml_escape(probe.reason));
     }
     if (counts.tests == 0) {
         // A probe with no catalogue and no findings still shows up as one passing case.
         ++counts.tests;
-        cases +=
-            fmt::format("    <testcase name=\"{}\" classname=\"netdiag.{}\" time=\"{}\"/>\n",
-                        xml_escape(probe.probe), xml_escape(probe.probe), seconds(probe.duration));
+        cases += fmt::format("    <testcase name=\"{}\" classname=\"netdiag.{}\" time=\"{}\"/>\n",
+                             xml_escape(probe.probe), xml_escape(probe.probe),
+                             seconds_text(probe.duration));
     }
     out += fmt::format(
         "  <testsuite name=\"netdiag.{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
         "skipped=\"{}\" time=\"{}\" timestamp=\"{}\" hostname=\"{}\">\n",
         xml_escape(probe.probe), counts.tests, counts.failures, counts.errors, counts.skipped,
-        seconds(probe.duration), xml_escape(timestamp), xml_escape(hostname));
+        seconds_text(probe.duration), xml_escape(timestamp), xml_escape(hostname));
     out += fmt::format("    <properties>\n      <property name=\"status\" value=\"{}\"/>\n",
                        to_string(probe.status));
     if (!probe.reason.empty()) {
@@ -163,7 +163,7 @@ std::string render_junit(const Report& report, const RenderOptions& options) {
                "<testsuites name=\"netdiag {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
                "skipped=\"{}\" time=\"{}\">\n",
                xml_escape(report.tool.version), total.tests, total.failures, total.errors,
-               total.skipped, seconds(report.duration)) +
+               total.skipped, seconds_text(report.duration)) +
            suites + "</testsuites>\n";
 }
 

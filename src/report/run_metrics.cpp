@@ -15,10 +15,6 @@ constexpr ProbeStatus all_statuses[] = {ProbeStatus::pass, ProbeStatus::warn, Pr
                                         ProbeStatus::skip, ProbeStatus::error};
 constexpr Severity all_severities[] = {Severity::info, Severity::warning, Severity::error};
 
-double seconds(std::chrono::milliseconds duration) {
-    return static_cast<double>(duration.count()) / 1000.0;
-}
-
 std::vector<Family> run_families(const Report& report) {
     std::vector<Family> out;
     out.push_back({"netdiag_build_info",
@@ -30,11 +26,11 @@ std::vector<Family> run_families(const Report& report) {
             std::chrono::duration_cast<std::chrono::milliseconds>(started->time_since_epoch());
         out.push_back({"netdiag_run_timestamp_seconds",
                        "Unix time the run started; compare with time() to see a run is overdue.",
-                       {{{}, seconds(ms)}}});
+                       {{{}, to_seconds(ms)}}});
     }
     out.push_back({"netdiag_run_duration_seconds",
                    "How long the whole run took.",
-                   {{{}, seconds(report.duration)}}});
+                   {{{}, to_seconds(report.duration)}}});
     out.push_back({"netdiag_run_interrupted",
                    "1 when the run was interrupted (SIGINT/SIGTERM) and the report is partial.",
                    {{{}, report.interrupted ? 1.0 : 0.0}}});
@@ -63,7 +59,7 @@ std::vector<Family> probe_families(const Report& report) {
                 {{{"probe", probe.probe}, {"status", std::string(to_string(s))}},
                  probe.status == s ? 1.0 : 0.0});
         }
-        duration.samples.push_back({{{"probe", probe.probe}}, seconds(probe.duration)});
+        duration.samples.push_back({{{"probe", probe.probe}}, to_seconds(probe.duration)});
     }
     return {std::move(status), std::move(duration)};
 }

@@ -7,15 +7,13 @@
 
 #include <fmt/format.h>
 
+#include "core/duration.hpp"
+
 namespace netdiag::watch {
 namespace {
 
 bool is_link_kind(const std::string& kind) {
     return kind.rfind("link_", 0) == 0;
-}
-
-double seconds(std::chrono::milliseconds ms) {
-    return static_cast<double>(ms.count()) / 1000.0;
 }
 
 void judge_period(InterfaceDrops& drops) {
@@ -52,7 +50,7 @@ std::vector<InterfaceDrops> analyse_drops(const std::vector<TimelineEntry>& time
             }
             auto& drops = result[it->second];
             if (!drops.outages.empty()) {
-                drops.intervals_s.push_back(seconds(entry.at - drops.outages.back().start));
+                drops.intervals_s.push_back(to_seconds(entry.at - drops.outages.back().start));
             }
             drops.outages.push_back({entry.at, std::nullopt, entry.new_state});
         } else if (returns_up && it != slot.end()) {
@@ -66,7 +64,7 @@ std::vector<InterfaceDrops> analyse_drops(const std::vector<TimelineEntry>& time
         int ended = 0;
         for (const auto& o : drops.outages) {
             if (!o.length) continue;
-            total += seconds(*o.length);
+            total += to_seconds(*o.length);
             ++ended;
         }
         if (ended > 0) drops.mean_outage_s = total / ended;

@@ -12,18 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report_lookup.hpp"
 #include "wine_run.hpp"
-
-namespace {
-
-const nlohmann::json* path_of(const nlohmann::json& probe, const std::string& name) {
-    for (const auto& p : probe["measurements"]["paths"]) {
-        if (p["path"] == name) return &p;
-    }
-    return nullptr;
-}
-
-}  // namespace
 
 TEST_CASE("udp-batch under Wine: USO socket option refused, USO cmsg accepted but not segmented",
           "[wine][udp-batch]") {
@@ -42,19 +32,22 @@ TEST_CASE("udp-batch under Wine: USO socket option refused, USO cmsg accepted bu
     INFO(probe.dump(1));
     CHECK(probe["status"] == "fail");
 
-    const auto* unbatched = path_of(probe, "per-datagram");
+    const auto* unbatched =
+        netdiag::test::find_by(probe["measurements"]["paths"], "path", "per-datagram");
     REQUIRE(unbatched != nullptr);
     CHECK((*unbatched)["plain"]["status"] == "accepted");
     CHECK((*unbatched)["plain_delivery"]["delivered"] == 4);
     CHECK((*unbatched)["plain_delivery"]["unsegmented"] == 0);
 
-    const auto* sockopt = path_of(probe, "segmentation-sockopt");
+    const auto* sockopt =
+        netdiag::test::find_by(probe["measurements"]["paths"], "path", "segmentation-sockopt");
     REQUIRE(sockopt != nullptr);
     CHECK((*sockopt)["plain"]["status"] == "rejected");
     CHECK((*sockopt)["plain"]["error"]["errno"] == 10022);
     CHECK((*sockopt)["plain"]["error"]["errno_name"] == "WSAEINVAL");
 
-    const auto* cmsg = path_of(probe, "segmentation-cmsg");
+    const auto* cmsg =
+        netdiag::test::find_by(probe["measurements"]["paths"], "path", "segmentation-cmsg");
     REQUIRE(cmsg != nullptr);
     CHECK((*cmsg)["plain"]["status"] == "accepted");
     CHECK((*cmsg)["plain_delivery"]["unsegmented"] == 1);

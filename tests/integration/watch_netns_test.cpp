@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "multicast/netns.hpp"
+#include "report_lookup.hpp"
 #include "watch/watch_run.hpp"
 
 using namespace netdiag::testing;
@@ -39,11 +40,8 @@ struct LinkedPair {
     int link(const char* state) const { return a.run("ip link set " + va + " " + state); }
 };
 
-const json* finding(const json& report, const std::string& id) {
-    for (const auto& f : report["probes"][0]["findings"]) {
-        if (f["id"] == id) return &f;
-    }
-    return nullptr;
+const json* first_probe_finding(const json& report, const std::string& id) {
+    return netdiag::test::find_by(report["probes"][0]["findings"], "id", id);
 }
 
 const json* drops_of(const json& report, const std::string& interface_name) {
@@ -109,11 +107,11 @@ TEST_CASE("watch: a link flapped every 2 s, 5 times, is 5 periodic drops with pe
     CHECK((*drops)["periodic"] == true);
     const double period = (*drops)["period_s"].get<double>();
     CHECK(std::abs(period - 2.0) <= 0.3);
-    const auto* periodic = finding(report, "ND-WATCH-001");
+    const auto* periodic = first_probe_finding(report, "ND-WATCH-001");
     REQUIRE(periodic != nullptr);
     CHECK((*periodic)["evidence"]["interface"] == pair.va);
     // The heartbeat through the dropped link failed, and inside the outages.
-    const auto* heartbeat = finding(report, "ND-WATCH-004");
+    const auto* heartbeat = first_probe_finding(report, "ND-WATCH-004");
     REQUIRE(heartbeat != nullptr);
     CHECK((*heartbeat)["evidence"]["during_outages"].get<int>() > 0);
     std::cout << "watch flap: drops " << (*drops)["drops"] << ", period " << period << " s, jitter "
@@ -142,8 +140,8 @@ TEST_CASE("watch: a link dropped at irregular intervals is not called periodic",
     CHECK((*drops)["drops"] == 5);
     CHECK((*drops)["periodic"] == false);
     CHECK((*drops)["cv"].get<double>() > 0.15);
-    CHECK(finding(report, "ND-WATCH-001") == nullptr);
-    REQUIRE(finding(report, "ND-WATCH-002") != nullptr);
+    CHECK(first_probe_finding(report, "ND-WATCH-001") == nullptr);
+    REQUIRE(first_probe_finding(report, "ND-WATCH-002") != nullptr);
 }
 
 TEST_CASE("watch: an address removed and re-added is reported", "[watch][netns]") {
@@ -174,7 +172,7 @@ TEST_CASE("watch: an address removed and re-added is reported", "[watch][netns]"
     }
     CHECK(removed);
     CHECK(re_added);
-    const auto* lost = finding(report, "ND-WATCH-003");
+    const auto* lost = first_probe_finding(report, "ND-WATCH-003");
     REQUIRE(lost != nullptr);
     CHECK((*lost)["evidence"]["addresses"][0]["removed"] == 1);
     CHECK((*lost)["evidence"]["addresses"][0]["re_added"] == 1);

@@ -1,6 +1,7 @@
 // Spread, verdicts and findings of the shared-accept probe, from constructed runs.
 #include <catch2/catch.hpp>
 
+#include "finding_ids.hpp"
 #include "netdiag/platform.hpp"
 #include "probes/shared_accept/accept_analysis.hpp"
 #include "probes/shared_accept/accept_findings.hpp"
@@ -38,12 +39,6 @@ PatternRun make_run(const std::vector<int>& served, int failed = 0,
     }
     run.requested_connections = static_cast<unsigned>(run.drive.connections.size());
     return run;
-}
-
-std::vector<std::string> ids(const std::vector<Finding>& findings) {
-    std::vector<std::string> out;
-    for (const auto& f : findings) out.push_back(f.id);
-    return out;
 }
 
 }  // namespace
@@ -88,7 +83,7 @@ TEST_CASE("shared-accept findings: the IOCP case names 87 and 995 and what frame
     JudgeInput input;
     input.runs.push_back(run);
     const auto findings = judge(input);
-    REQUIRE(ids(findings) == std::vector<std::string>{"ND-ACCEPT-001"});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{"ND-ACCEPT-001"});
     const auto& f = findings[0];
     CHECK(f.severity == Severity::error);
     CHECK(f.evidence["pattern"] == "threads-iocp");
@@ -117,7 +112,7 @@ TEST_CASE("shared-accept findings: crash, starvation, descriptors, unavailable, 
     input.runs.push_back(make_run({100, 90}, 10));
     input.unavailable.push_back({"reuseport", "no SO_REUSEPORT here"});
 
-    const auto found = ids(judge(input));
+    const auto found = test::finding_ids(judge(input));
     auto count = [&](const char* id) { return std::count(found.begin(), found.end(), id); };
     CHECK(count("ND-ACCEPT-003") == 1);
     CHECK(count("ND-ACCEPT-002") == 1);

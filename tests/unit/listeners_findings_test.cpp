@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/writers.hpp"
+#include "finding_ids.hpp"
 #include "probes/listeners/listener_findings.hpp"
 #include "probes/listeners/listener_layout.hpp"
 #include "probes/listeners/listener_report.hpp"
@@ -55,12 +56,6 @@ ListenerFacts host(std::uint32_t somaxconn = 4096) {
     return f;
 }
 
-std::vector<std::string> ids(const std::vector<Finding>& findings) {
-    std::vector<std::string> out;
-    for (const auto& f : findings) out.push_back(f.id);
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE("listeners: a healthy host (sshd, a resolver on UDP) has no finding", "[unit]") {
@@ -89,7 +84,7 @@ TEST_CASE("listeners: an inherited socket names its workers, not the master", "[
     CHECK(bind_groups(f)[0].layout == Layout::inherited);
     CHECK(workers_of(f.sockets[0], f) == std::vector<long>{11, 12, 13});
     const auto findings = judge(f);
-    REQUIRE(ids(findings) == std::vector<std::string>{"ND-LISTEN-002"});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{"ND-LISTEN-002"});
     CHECK(findings[0].severity == Severity::warning);
     CHECK(findings[0].evidence["waiting_in_epoll"] == 3);
     CHECK(findings[0].remedy[1].find("does nothing") != std::string::npos);
@@ -118,7 +113,7 @@ TEST_CASE("listeners: a queue over its backlog is an error with the drop counter
     f.processes[20] = process(20, 1, 'S', "hrtimer_nanosleep");
     f.counters_after = pl::ListenCounters{14, 16};
     const auto findings = judge(f);
-    REQUIRE(ids(findings) == std::vector<std::string>{"ND-LISTEN-001"});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{"ND-LISTEN-001"});
     CHECK(findings[0].severity == Severity::error);
     CHECK(findings[0].evidence["listen_overflows_delta"] == 4);
     CHECK(findings[0].evidence["listen_drops_delta"] == 4);
@@ -127,7 +122,7 @@ TEST_CASE("listeners: a queue over its backlog is an error with the drop counter
     SECTION("a queue at its backlog still takes one more: not full") {
         f.sockets[0].now.queued = 1;
         f.sockets[0].queued_before = 1;
-        CHECK(ids(judge(f)) == std::vector<std::string>{"ND-LISTEN-005"});
+        CHECK(test::finding_ids(judge(f)) == std::vector<std::string>{"ND-LISTEN-005"});
     }
 }
 
@@ -140,7 +135,7 @@ TEST_CASE("listeners: a stopped reuseport member with connections waiting is an 
     f.processes[32] = process(32, 30, 'T', "do_signal_stop");
     CHECK(bind_groups(f)[0].layout == Layout::reuseport);
     auto findings = judge(f);
-    REQUIRE(ids(findings) == std::vector<std::string>{"ND-LISTEN-003"});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{"ND-LISTEN-003"});
     CHECK(findings[0].severity == Severity::error);
     CHECK(findings[0].evidence["pids"] == std::vector<long>{32});
     CHECK(findings[0].evidence["stopped"] == true);
@@ -148,7 +143,7 @@ TEST_CASE("listeners: a stopped reuseport member with connections waiting is an 
     SECTION("running but accepting nothing while its siblings are served: a warning") {
         f.processes[32] = process(32, 30, 'S', "futex_wait_queue");
         findings = judge(f);
-        REQUIRE(ids(findings) == std::vector<std::string>{"ND-LISTEN-003"});
+        REQUIRE(test::finding_ids(findings) == std::vector<std::string>{"ND-LISTEN-003"});
         CHECK(findings[0].severity == Severity::warning);
     }
     SECTION("a member whose queue fell is being served: nothing") {
@@ -170,12 +165,13 @@ TEST_CASE("listeners: a backlog at a lowered somaxconn is named, louder when it 
     f.sockets.push_back(tcp(8080, 500, {40}, 0, 128));
     f.processes[40] = process(40, 1, 'S', "inet_csk_accept");
     auto findings = judge(f);
-    REQUIRE(ids(findings) == std::vector<std::string>{"ND-LISTEN-004"});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{"ND-LISTEN-004"});
     CHECK(findings[0].severity == Severity::info);
 
     f.sockets[0].now.queued = 129;
     findings = judge(f);
-    CHECK(ids(findings) == std::vector<std::string>{"ND-LISTEN-001", "ND-LISTEN-004"});
+    CHECK(test::finding_ids(findings) ==
+          std::vector<std::string>{"ND-LISTEN-001", "ND-LISTEN-004"});
     CHECK(findings[1].severity == Severity::warning);
 
     SECTION("at the modern default and not pressed: nothing to say") {
@@ -192,7 +188,7 @@ TEST_CASE("listeners: drops counted with no full queue seen are a warning", "[un
     f.processes[700] = process(700, 1, 'S', "inet_csk_accept");
     f.counters_after = pl::ListenCounters{10, 17};
     const auto findings = judge(f);
-    REQUIRE(ids(findings) == std::vector<std::string>{"ND-LISTEN-005"});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{"ND-LISTEN-005"});
     CHECK(findings[0].evidence["listen_drops_delta"] == 5);
 
     SECTION("counters that cannot be read judge nothing") {

@@ -11,6 +11,7 @@
 #include <winsock2.h>
 #endif
 
+#include "finding_ids.hpp"
 #include "netdiag/platform.hpp"
 #include "platform/linux/sysfs_reader.hpp"
 #include "probes/multicast/multicast_findings.hpp"
@@ -77,12 +78,6 @@ MulticastFacts two_interfaces() {
     return f;
 }
 
-std::vector<std::string> ids(const std::vector<Finding>& findings) {
-    std::vector<std::string> out;
-    for (const auto& f : findings) out.push_back(f.id);
-    return out;
-}
-
 // What `nft -j list ruleset` printed for a table with an output and an input chain (nft 1.0.6).
 const char* const kRuleset = R"({"nftables": [
  {"metainfo": {"version": "1.0.6", "json_schema_version": 1}},
@@ -120,7 +115,7 @@ TEST_CASE("multicast faults: ENOBUFS on Zenoh's socket -> 013 with the sysctl an
     facts.zenoh_socket.membership_limit = 1;
     facts.zenoh_socket.joins[1].error = error(std::errc::no_buffer_space);
     const auto findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kMembershipLimit)});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{std::string(kMembershipLimit)});
     const auto& f = findings[0];
     CHECK(f.severity == Severity::warning);
     CHECK_THAT(f.title, Catch::Contains("net.ipv4.igmp_max_memberships is 1"));
@@ -138,7 +133,8 @@ TEST_CASE("multicast faults: EADDRINUSE on Zenoh's socket -> 014 naming the dupl
     facts.zenoh_socket.joins[1].address = "192.0.2.2";
     facts.zenoh_socket.joins[1].error = error(std::errc::address_in_use);
     const auto findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kDuplicateMembership)});
+    REQUIRE(test::finding_ids(findings) ==
+            std::vector<std::string>{std::string(kDuplicateMembership)});
     CHECK(findings[0].title == "Zenoh's join of 224.0.0.224 on eth1 duplicates eth0");
     CHECK(findings[0].evidence["duplicate_of"] == "eth0");
 }
@@ -159,7 +155,7 @@ TEST_CASE("multicast faults: refused on the way out (015) vs lost on the way in 
     out.interfaces[1].sent = out.interfaces[1].looped_back = false;
     out.interfaces[1].send_error = error(std::errc::operation_not_permitted);
     auto findings = judge_multicast(out);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kSendRefused)});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{std::string(kSendRefused)});
     CHECK(findings[0].severity == Severity::error);
     CHECK(findings[0].evidence["direction"] == "output");
     CHECK_THAT(findings[0].detail,
@@ -170,7 +166,7 @@ TEST_CASE("multicast faults: refused on the way out (015) vs lost on the way in 
     auto in = facts;
     in.interfaces[1].looped_back = false;
     findings = judge_multicast(in);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopbackLost)});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{std::string(kLoopbackLost)});
     CHECK_THAT(findings[0].detail, Catch::Contains("an input firewall rule"));
     CHECK_THAT(findings[0].detail, Catch::Contains("inet ndtest inp [hook input]"));
     CHECK_THAT(findings[0].remedy[0], Catch::Contains("input rules"));
@@ -191,7 +187,8 @@ TEST_CASE("multicast faults: a copy that came back only through lo is not proof 
         facts.interfaces[3].arrival_index = 1;
         facts.interfaces[3].arrival_name = "lo";
         const auto findings = judge_multicast(facts);
-        REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopedOnlyViaLo)});
+        REQUIRE(test::finding_ids(findings) ==
+                std::vector<std::string>{std::string(kLoopedOnlyViaLo)});
         CHECK(findings[0].title ==
               "Multicast sent without a chosen interface leaves only through lo");
         CHECK(findings[0].evidence["arrived_on"] == "lo");
@@ -204,7 +201,8 @@ TEST_CASE("multicast faults: a copy that came back only through lo is not proof 
         eth1.arrival_index = 1;
         eth1.arrival_name = "lo";
         const auto findings = judge_multicast(facts);
-        REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopedOnlyViaLo)});
+        REQUIRE(test::finding_ids(findings) ==
+                std::vector<std::string>{std::string(kLoopedOnlyViaLo)});
         CHECK(findings[0].title == "Multicast sent on eth1 came back through lo only");
     }
 }
@@ -215,7 +213,8 @@ TEST_CASE("multicast faults: reverse-path drops while peers were expected -> 017
     facts.interfaces[2].rp_filter = 0;
     facts.reverse_path = {.drops_before = 7, .drops_after = 9, .peers_expected = true};
     auto findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kReversePathDrops)});
+    REQUIRE(test::finding_ids(findings) ==
+            std::vector<std::string>{std::string(kReversePathDrops)});
     CHECK(findings[0].title ==
           "Reverse-path filtering dropped 2 datagram(s) on eth0 while peers were expected to "
           "answer");

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "finding_ids.hpp"
 #include "netdiag/platform.hpp"
 #include "platform/linux/sysfs_reader.hpp"
 #include "probes/multicast/multicast_checks.hpp"
@@ -51,12 +52,6 @@ MulticastFacts healthy() {
     return f;
 }
 
-std::vector<std::string> ids(const std::vector<Finding>& findings) {
-    std::vector<std::string> out;
-    for (const auto& f : findings) out.push_back(f.id);
-    return out;
-}
-
 const Finding* find(const std::vector<Finding>& findings, std::string_view id) {
     for (const auto& f : findings) {
         if (f.id == id) return &f;
@@ -99,28 +94,28 @@ TEST_CASE("multicast findings: only loopback joined -> 006, not 001", "[multicas
     facts.interfaces.pop_back();
     facts.interfaces[0].zenoh_uses = true;  // named with --multicast-interface lo
     const auto findings = judge_multicast(facts);
-    CHECK(ids(findings) == std::vector<std::string>{std::string(kLoopbackOnly)});
+    CHECK(test::finding_ids(findings) == std::vector<std::string>{std::string(kLoopbackOnly)});
 }
 
 TEST_CASE("multicast findings: joined but not looped back -> 004", "[multicast]") {
     auto facts = healthy();
     facts.interfaces[1].looped_back = false;
     auto findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopbackLost)});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{std::string(kLoopbackLost)});
     CHECK_THAT(findings[0].detail, Catch::Contains("did not come back"));
 
     // A send the host refuses is its own finding (an output rule), not a lost copy.
     facts.interfaces[1].sent = false;
     facts.interfaces[1].send_error = error(EPERM, "EPERM");
     findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kSendRefused)});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{std::string(kSendRefused)});
     CHECK(findings[0].evidence["errno_name"] == "EPERM");
     CHECK(findings[0].evidence["direction"] == "output");
 
     // Any other send error is still 004.
     facts.interfaces[1].send_error = error(ENETUNREACH, "ENETUNREACH");
     findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopbackLost)});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{std::string(kLoopbackLost)});
     CHECK(findings[0].evidence["errno_name"] == "ENETUNREACH");
 }
 
@@ -130,7 +125,8 @@ TEST_CASE("multicast findings: copy missing on a busy port -> 012 undecided, not
     facts.interfaces[1].looped_back = false;
     facts.interfaces[1].foreign_datagrams = 812;
     auto findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kLoopbackUndecided)});
+    REQUIRE(test::finding_ids(findings) ==
+            std::vector<std::string>{std::string(kLoopbackUndecided)});
     CHECK(findings[0].severity == Severity::info);
     CHECK(findings[0].evidence["foreign_datagrams"] == 812);
     CHECK_THAT(findings[0].title, Catch::Contains("eth0 undecided"));
@@ -139,7 +135,7 @@ TEST_CASE("multicast findings: copy missing on a busy port -> 012 undecided, not
     facts.interfaces[1].sent = false;
     facts.interfaces[1].send_error = error(EPERM, "EPERM");
     findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kSendRefused)});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{std::string(kSendRefused)});
 
     // And a copy that came back through the traffic is simply a pass.
     facts.interfaces[1].sent = true;
@@ -169,7 +165,7 @@ TEST_CASE("multicast findings: bind results", "[multicast]") {
         facts.binds[0].error.portable = std::make_error_code(std::errc::address_in_use);
         facts.owners.owners = {{"224.0.0.224", 7446, 77, "zenohd"}};
         const auto findings = judge_multicast(facts);
-        REQUIRE(ids(findings) == std::vector<std::string>{std::string(kPortShared)});
+        REQUIRE(test::finding_ids(findings) == std::vector<std::string>{std::string(kPortShared)});
         CHECK(findings[0].severity == Severity::info);
     }
     SECTION("the group-address bind refused (the WSL1 os error 99) -> 007 and 005") {
@@ -192,7 +188,7 @@ TEST_CASE("multicast findings: no route -> 003, a warning while an interface wor
     facts.route.route.method = "netlink RTM_GETROUTE";
     facts.route.route.error = error(ENETUNREACH, "ENETUNREACH");
     auto f = judge_multicast(facts);
-    REQUIRE(ids(f) == std::vector<std::string>{std::string(kNoRoute)});
+    REQUIRE(test::finding_ids(f) == std::vector<std::string>{std::string(kNoRoute)});
     CHECK(f[0].severity == Severity::warning);
     facts.interfaces[1].looped_back = false;
     f = judge_multicast(facts);
@@ -206,7 +202,8 @@ TEST_CASE("multicast findings: Zenoh answers are counted per interface", "[multi
     facts.zenoh.sent_on = {"lo", "eth0"};
     SECTION("none -> 009 info") {
         const auto findings = judge_multicast(facts);
-        REQUIRE(ids(findings) == std::vector<std::string>{std::string(kNoZenohPeers)});
+        REQUIRE(test::finding_ids(findings) ==
+                std::vector<std::string>{std::string(kNoZenohPeers)});
         CHECK(findings[0].severity == Severity::info);
     }
     SECTION("two nodes, one seen twice -> 008") {
@@ -264,13 +261,14 @@ TEST_CASE("multicast: WSL facts from the fixture trees drive the WSL findings", 
     const auto wsl1 = SysfsReader(NETDIAG_FIXTURES_DIR "/sysroot/wsl1").host_facts();
     facts.wsl = wsl1.wsl;
     facts.wsl_networking = wsl1.wsl_networking;
-    CHECK(ids(judge_multicast(facts)) == std::vector<std::string>{std::string(kWsl1)});
+    CHECK(test::finding_ids(judge_multicast(facts)) ==
+          std::vector<std::string>{std::string(kWsl1)});
 
     const auto nat = SysfsReader(NETDIAG_FIXTURES_DIR "/sysroot/wsl2-nat").host_facts();
     facts.wsl = nat.wsl;
     facts.wsl_networking = nat.wsl_networking;
     const auto findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == std::vector<std::string>{std::string(kWsl2Nat)});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{std::string(kWsl2Nat)});
     CHECK(findings[0].evidence["networking"] == "nat");
 }
 

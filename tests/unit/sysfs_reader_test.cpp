@@ -1,6 +1,7 @@
 // The Linux platform layer against fixture trees: WSL kinds, a USB NIC with autosuspend, routes.
 #include <catch2/catch.hpp>
 
+#include "finding_ids.hpp"
 #include "test_skip.hpp"
 
 #include <filesystem>
@@ -44,12 +45,6 @@ HostSnapshot snapshot_of(const std::string& name) {
     throw std::logic_error("unreachable");
 }
 
-std::vector<std::string> ids(const std::vector<Finding>& findings) {
-    std::vector<std::string> out;
-    for (const auto& f : findings) out.push_back(f.id);
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE("WSL kind comes from the kernel release") {
@@ -69,7 +64,7 @@ TEST_CASE("WSL1 fixture: facts and the WSL1 finding") {
     CHECK(s.default_routes[0].gateway == "192.168.1.1");
     CHECK(s.default_routes[0].interface_name == "eth0");
     CHECK(s.default_routes[0].interface_index == 2);
-    const auto found = ids(judge_host(s));
+    const auto found = test::finding_ids(judge_host(s));
     CHECK(found == std::vector<std::string>{"ND-HOST-003"});
 }
 
@@ -131,7 +126,7 @@ TEST_CASE("USB NIC with autosuspend carrying the default route") {
     CHECK(s.default_routes[1].interface_name == "eth1");
 
     const auto findings = judge_host(s);
-    REQUIRE(ids(findings) == std::vector<std::string>{"ND-HOST-001"});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{"ND-HOST-001"});
     CHECK(findings[0].severity == Severity::warning);
     CHECK(findings[0].evidence["driver"] == "r8152");
     CHECK(findings[0].evidence["usb_power_control"] == "auto");
@@ -146,7 +141,7 @@ TEST_CASE("USB NIC with autosuspend off is info; an up NIC without MULTICAST is 
     const auto s = snapshot_of("usb-dock-power-on");
     const auto findings = judge_host(s);
     // Findings come in interface-index order: eno1 (2) before eth1 (3).
-    REQUIRE(ids(findings) == std::vector<std::string>{"ND-HOST-002", "ND-HOST-005"});
+    REQUIRE(test::finding_ids(findings) == std::vector<std::string>{"ND-HOST-002", "ND-HOST-005"});
     // eno1 lacks MULTICAST but does not carry the default route: info, not warning.
     CHECK(findings[0].severity == Severity::info);
     CHECK(findings[0].evidence["interface"] == "eno1");
@@ -159,7 +154,7 @@ TEST_CASE("No default route, container hint") {
     const auto s = snapshot_of("no-route");
     CHECK(s.default_routes.empty());
     CHECK(s.facts.container == "docker");
-    CHECK(ids(judge_host(s)) == std::vector<std::string>{"ND-HOST-004"});
+    CHECK(test::finding_ids(judge_host(s)) == std::vector<std::string>{"ND-HOST-004"});
 }
 
 TEST_CASE("A missing root yields warnings, not exceptions") {

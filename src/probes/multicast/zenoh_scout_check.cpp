@@ -2,16 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "probes/multicast/findings_common.hpp"
+
 namespace netdiag::mcast {
 namespace {
 
 namespace mc = platform::multicast;
 namespace zenoh = proto::zenoh;
-
-std::string endpoint_text(const std::string& address, std::uint16_t port) {
-    if (address.find(':') != std::string::npos) return fmt::format("[{}]:{}", address, port);
-    return fmt::format("{}:{}", address, port);
-}
 
 }  // namespace
 

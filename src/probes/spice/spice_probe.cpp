@@ -89,9 +89,10 @@ std::unique_ptr<Probe> make_spice_probe() {
 }
 
 std::vector<std::string_view> spice_probe_finding_ids() {
-    using namespace spice_probe::finding_id;
-    return {duplicate_channel, link_refused,         version_mismatch, auth,
-            silent_or_closed,  unknown_channel_type, malformed,        cannot_connect};
+    namespace ids = spice_probe::finding_id;
+    return {ids::duplicate_channel, ids::link_refused,         ids::version_mismatch,
+            ids::auth,              ids::silent_or_closed,     ids::unknown_channel_type,
+            ids::malformed,         ids::cannot_connect};
 }
 
 }  // namespace netdiag
