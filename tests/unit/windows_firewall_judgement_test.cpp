@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <string>
 
 #include "firewall/inbound_judgement.hpp"
@@ -304,4 +305,15 @@ TEST_CASE("firewall judgement joined to peer: one line per adapter and need", "[
                                            "blocks netdiag peer UDP 47100 on Ethernet 2"));
     CHECK_THAT(lines[1], Catch::Contains("allowed-by-rule (allow rule \"peer tcp\" matches)"));
     CHECK(fw::listener_firewall_lines(snapshot, "10.9.9.9", needs, {kSelf}).empty());
+}
+
+TEST_CASE("firewall findings: every id has its page", "[firewall]") {
+    REQUIRE(fw::finding_ids().size() == 3);
+    for (const auto id : fw::finding_ids()) {
+        CHECK(is_valid_finding_id(id));
+        const std::string page =
+            std::string(NETDIAG_SOURCE_DIR) + "/docs/findings/" + std::string(id) + ".md";
+        INFO(page);
+        CHECK(std::ifstream(page).good());
+    }
 }
