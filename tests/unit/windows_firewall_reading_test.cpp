@@ -2,6 +2,7 @@
 // either read or undecided with the call and its HRESULT; elsewhere nothing applies.
 #include <catch2/catch.hpp>
 
+#include "firewall/inbound_judgement.hpp"
 #include "firewall/probe_needs.hpp"
 #include "netdiag/firewall.hpp"
 #include "netdiag/platform.hpp"
@@ -57,4 +58,46 @@ TEST_CASE("the host firewall is read or undecided, never guessed", "[platform][f
     CHECK((!fw.hyperv_wsl.empty() || !fw.hyperv_wsl_undecided.decided()));
     CHECK(json.contains("rules"));
     CHECK(json.contains("profiles"));
+}
+
+TEST_CASE("the verdict on the real firewall facts is decided only from facts that were read",
+          "[platform][firewall]") {
+    const auto facts = fw::read_relevant_firewall(fw::NeedSet{}, std::chrono::seconds(10));
+    if (!facts.applicable) {
+        CHECK(fw::judge_inbound(facts, {}).outcome == fw::InboundOutcome::not_applicable);
+        return;
+    }
+    unsigned judged = 0;
+    for (const auto& network : facts.networks) {
+        for (const auto& adapter : network.adapter_ids) {
+            fw::InboundQuestion q;
+            q.probe = "multicast";
+            q.need = {.what = "multicast 224.0.0.224:7446",
+                      .protocol = pf::kUdp,
+                      .port_first = 7446,
+                      .port_last = 7446,
+                      .local_address = "224.0.0.224"};
+            q.adapter_id = adapter;
+            const auto verdict = fw::judge_inbound(facts, q);
+            INFO(adapter << ": " << fw::to_string(verdict.outcome) << " (" << verdict.reason
+                         << ")");
+            CHECK_FALSE(verdict.reason.empty());
+            ++judged;
+            if (!network.category) {
+                CHECK(verdict.outcome == fw::InboundOutcome::undecided);
+                continue;
+            }
+            const pf::Profile* profile = nullptr;
+            for (const auto& p : facts.profiles) {
+                if (p.type == *network.category) profile = &p;
+            }
+            if (profile == nullptr || !profile->enabled) {
+                // Wine: get_FirewallEnabled is E_NOTIMPL, so nothing may be concluded.
+                CHECK(verdict.outcome == fw::InboundOutcome::undecided);
+                CHECK_THAT(verdict.reason, Catch::Contains("not read"));
+            }
+        }
+    }
+    CAPTURE(judged);
+    SUCCEED("judged every adapter the network list names");
 }
