@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "netdiag/error.hpp"
+#include "netdiag/firewall.hpp"
 
 namespace netdiag::platform {
 
@@ -73,6 +74,9 @@ struct HostSnapshot {
     std::vector<NetInterface> interfaces;
     std::vector<Route> default_routes;
     std::vector<std::string> warnings;  // what could not be read, one line each
+    // Read separately (firewall::read_host_firewall) by the commands that judge it; reported
+    // under `firewall` where it applies (Windows).
+    firewall::HostFirewall firewall;
 };
 
 // Reads the host's facts, interfaces and default routes. Never throws for a missing file or

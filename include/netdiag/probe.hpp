@@ -46,6 +46,8 @@ struct ProbeOptions {
     // listeners
     std::vector<std::uint16_t> listen_ports;       // empty = every listening/bound port
     std::chrono::milliseconds listen_window{250};  // between the two readings of the queues
+    // Windows Firewall: programs whose rules count besides netdiag's own (--program PATH)
+    std::vector<std::string> firewall_programs;
 };
 
 // What the runner hands a probe. The deadline is the probe's own: a probe that waits on the

@@ -15,13 +15,18 @@
 #include "core/report_file.hpp"
 #include "core/runner.hpp"
 #include "core/writers.hpp"
+#include "firewall/probe_needs.hpp"
 #include "netdiag/platform.hpp"
+#include "netdiag/shared_accept.hpp"
 #include "netdiag/version.hpp"
 #include "platform/interface_names.hpp"
 #include "watch/watch_findings.hpp"
 
 namespace netdiag::cli {
 namespace {
+
+// The firewall and the network list answer in milliseconds; a hung service gets this long.
+constexpr std::chrono::milliseconds kFirewallDeadline{3000};
 
 // A name given to --multicast-interface that no interface of this host has: a typo would
 // otherwise read as "cannot join on any interface", a wrong verdict about the network.
@@ -93,7 +98,10 @@ int run_probe_command(const ProbeCommandOptions& options, CliIo& io) {
     report.tool.git_commit = std::string(git_commit());
     report.started_at = format_utc(started_wall);
 
-    const auto host = platform::read_host_snapshot();
+    auto host = platform::read_host_snapshot();
+    host.firewall = fw::read_relevant_firewall(
+        fw::needs_for(options.probe_options, platform::accept::self_executable().string()),
+        kFirewallDeadline);
     report.host = platform::to_json(host);
     if (const auto error =
             unknown_interface_error(host, options.probe_options.multicast_interfaces)) {

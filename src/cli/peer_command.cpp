@@ -5,6 +5,9 @@
 #include "../probes/udp_batch/peer_protocol.hpp"
 #include "../probes/udp_batch/peer_server.hpp"
 #include "core/exit_code.hpp"
+#include "firewall/listener_verdicts.hpp"
+#include "firewall/probe_needs.hpp"
+#include "netdiag/shared_accept.hpp"
 #include "netdiag/udp_send.hpp"
 
 namespace netdiag::cli {
@@ -42,6 +45,15 @@ int run_peer_command(const PeerCommand& command, CliIo& io) {
         const std::lock_guard lock(output);
         io.out << "netdiag peer: " << line << std::endl;  // flushed: scripts wait for these lines
     };
+    // On Windows, say before waiting whether the firewall lets the sender's traffic in.
+    auto host = platform::read_host_snapshot();
+    const std::vector<std::string> programs{platform::accept::self_executable().string()};
+    const auto needs = fw::peer_needs(listen->port);
+    host.firewall =
+        fw::read_relevant_firewall(fw::NeedSet{needs, programs}, std::chrono::seconds(3));
+    for (const auto& line : fw::listener_firewall_lines(host, listen->address, needs, programs)) {
+        options.log(line);
+    }
     const auto failure = udp_batch::run_peer_server(options);
     if (!failure.empty()) {
         io.err << "netdiag: error: peer: " << failure << "\n";

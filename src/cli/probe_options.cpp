@@ -224,6 +224,14 @@ void add_probe_options(CLI::App& probe, ProbeOptions& options) {
         ->check(duration_validator())
         ->type_name("DURATION")
         ->group("Probe listeners");
+
+    // Windows Firewall (read once per run on Windows; judged by the probes that need inbound)
+    probe
+        .add_option("--program", options.firewall_programs,
+                    "Windows: also judge firewall rules for this program (full path of the "
+                    ".exe that should receive the traffic; repeatable)")
+        ->type_name("PATH")
+        ->group("Windows Firewall");
 }
 
 void finish_probe_options(ProbeOptions& options) {

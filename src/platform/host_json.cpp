@@ -68,10 +68,12 @@ nlohmann::json to_json(const HostSnapshot& s) {
     for (const auto& i : s.interfaces) interfaces.push_back(to_json(i));
     auto routes = nlohmann::json::array();
     for (const auto& r : s.default_routes) routes.push_back(to_json(r));
-    return {{"facts", to_json(s.facts)},
-            {"interfaces", std::move(interfaces)},
-            {"default_routes", std::move(routes)},
-            {"warnings", s.warnings}};
+    nlohmann::json j = {{"facts", to_json(s.facts)},
+                        {"interfaces", std::move(interfaces)},
+                        {"default_routes", std::move(routes)},
+                        {"warnings", s.warnings}};
+    if (s.firewall.applicable) j["firewall"] = firewall::to_json(s.firewall);
+    return j;
 }
 
 }  // namespace netdiag::platform

@@ -63,6 +63,13 @@ inline std::string zenoh_without_multicast_remedy() {
 std::string firewall_detail(const MulticastFacts& facts);
 void add_firewall_evidence(const MulticastFacts& facts, nlohmann::json& evidence);
 
+// The Windows Firewall's word on a copy lost on `row` (findings_windows_firewall.cpp): text
+// for ND-MCAST-004's detail and its evidence; "" where the firewall does not apply.
+bool copy_lost(const InterfaceCheck& row);
+std::string windows_firewall_detail(const MulticastFacts& facts, const InterfaceCheck& row,
+                                    nlohmann::json& evidence);
+void judge_windows_firewall(const MulticastFacts& facts, std::vector<Finding>& out);
+
 void judge_joins(const MulticastFacts& facts, std::vector<Finding>& out);
 void judge_zenoh_socket(const MulticastFacts& facts, std::vector<Finding>& out);
 void judge_send_refused(const MulticastFacts& facts, std::vector<Finding>& out);

@@ -242,8 +242,9 @@ void judge_loopback(const MulticastFacts& facts, std::vector<Finding>& out) {
             f.detail = fmt::format(
                 "Joined {} on {} and sent one datagram with IP_MULTICAST_LOOP on: the send was "
                 "accepted, but the copy did not come back within the wait. Something on the "
-                "receiving side drops it: an input firewall rule, or the interface driver{}",
-                facts.group, row.name, firewall_detail(facts));
+                "receiving side drops it: an input firewall rule, or the interface driver{}{}",
+                facts.group, row.name, firewall_detail(facts),
+                windows_firewall_detail(facts, row, f.evidence));
             add_firewall_evidence(facts, f.evidence);
         }
         f.remedy = {

@@ -97,6 +97,7 @@ std::vector<InterfaceCheck> plan_interfaces(const platform::HostSnapshot& host, 
         InterfaceCheck row;
         // Windows names adapters by GUID; its friendly name ("Ethernet 2") is what users know.
         row.name = platform::display_name(iface);
+        row.adapter_id = iface.name;
         row.index = iface.index;
         row.up = iface.flags.up;
         row.running = iface.flags.running;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "netdiag/error.hpp"
+#include "netdiag/firewall.hpp"
 #include "netdiag/multicast.hpp"
 #include "netdiag/platform.hpp"
 #include "proto/zenoh/zenoh_scouting.hpp"
@@ -25,7 +26,8 @@ struct BindCheck {
 
 // The join / send / loopback check on one interface (or the kernel's default choice).
 struct InterfaceCheck {
-    std::string name;  // interface name, or "(default)" for the kernel's choice
+    std::string name;        // interface name, or "(default)" for the kernel's choice
+    std::string adapter_id;  // the interface's own name (the adapter GUID on Windows)
     unsigned index = 0;
     bool is_default = false;
     bool up = false;
@@ -152,6 +154,10 @@ struct MulticastFacts {
     ZenohSocketLayout zenoh_socket;
     FirewallEvidence firewall;
     ReversePathWatch reverse_path;
+    // The host's Windows Firewall facts (not applicable elsewhere) and the programs whose
+    // rules count: a copy lost on an adapter is judged against them.
+    platform::firewall::HostFirewall windows_firewall;
+    std::vector<std::string> programs;
 };
 
 }  // namespace netdiag::mcast

@@ -5,11 +5,12 @@
 namespace netdiag::mcast {
 
 std::vector<std::string_view> finding_ids() {
-    return {
+    std::vector<std::string_view> ids{
         kNoJoin,          kPortConflict,      kNoRoute,         kLoopbackLost,        kWsl1,
         kLoopbackOnly,    kGroupBindRefused,  kZenohPeers,      kNoZenohPeers,        kWsl2Nat,
         kPortShared,      kLoopbackUndecided, kMembershipLimit, kDuplicateMembership, kSendRefused,
         kLoopedOnlyViaLo, kReversePathDrops};
+    return ids;
 }
 
 std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
@@ -20,6 +21,7 @@ std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
     judge_zenoh_socket(facts, out);
     judge_send_refused(facts, out);
     judge_receive_path(facts, out);
+    judge_windows_firewall(facts, out);
     judge_zenoh(facts, out);
     return out;
 }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "firewall/inbound_judgement.hpp"
+#include "netdiag/shared_accept.hpp"
 #include "probes/multicast/multicast_checks.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 #include "probes/multicast/multicast_report.hpp"
@@ -51,6 +53,9 @@ public:
         facts.wsl = context.host().facts.wsl;
         facts.wsl_networking = context.host().facts.wsl_networking;
         facts.interfaces_restricted = !options.multicast_interfaces.empty();
+        facts.windows_firewall = context.host().firewall;
+        facts.programs = options.firewall_programs;
+        facts.programs.insert(facts.programs.begin(), platform::accept::self_executable().string());
 
         // Reverse-path drops are counted for the whole run, Zenoh's reply window included.
         facts.reverse_path.drops_before = mc::reverse_path_drops();
@@ -118,7 +123,10 @@ std::unique_ptr<Probe> make_multicast_probe() {
 }
 
 std::vector<std::string_view> multicast_probe_finding_ids() {
-    return mcast::finding_ids();
+    // The Windows Firewall's findings are judged here too, for a copy lost on an adapter.
+    auto ids = mcast::finding_ids();
+    for (const auto id : fw::finding_ids()) ids.push_back(id);
+    return ids;
 }
 
 }  // namespace netdiag
