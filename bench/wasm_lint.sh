@@ -6,7 +6,9 @@
 #
 #   bench/wasm_lint.sh [NETDIAG_BINARY] [MEGABYTES]
 #   NETDIAG_BINARY defaults to a Release build in build/bench (made if missing); MEGABYTES to 50.
-# Each tool runs 3 times on a warm page cache; the best wall time is reported.
+# Each tool runs 3 times on a warm page cache; the best wall time is reported. QUICK=1 leaves out
+# wasm-validate and wasm-objdump -d (a minute each on a loaded machine) to compare netdiag with
+# wasm-objdump -x and -h only.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 netdiag=${1:-$root/build/bench/src/cli/netdiag}
@@ -30,9 +32,10 @@ cat "$module" >/dev/null  # warm the page cache
 report="$work/report.json"
 "$netdiag" probe wasi-af --format json -o "$report" --wasm "$module" >/dev/null 2>&1 || true
 
-python3 - "$report" "$bytes" "$netdiag" "$module" <<'PY'
+python3 - "$report" "$bytes" "$netdiag" "$module" "${QUICK:-0}" <<'PY'
 import json, os, subprocess, sys, time
 report, size, netdiag, module = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+quick = sys.argv[5] == "1"
 
 def best_of_3(cmd):
     """Best wall time, best CPU time (user + system) and largest peak RSS (MB) of three runs."""
@@ -53,13 +56,16 @@ runs = [("netdiag probe wasi-af (whole process)", [netdiag, "probe", "wasi-af", 
         ("wasm-objdump -d (disassemble)", ["wasm-objdump", "-d", module]),
         ("wasm-objdump -x (all details)", ["wasm-objdump", "-x", module]),
         ("wasm-objdump -h (section headers)", ["wasm-objdump", "-h", module])]
+if quick:
+    runs = [r for r in runs if not r[0].startswith(("wasm-validate", "wasm-objdump -d"))]
 results = [(name, best_of_3(cmd)) for name, cmd in runs]
 probe = next(p for p in json.load(open(report))["probes"] if p["id"] == "wasi-af")
 m = probe["measurements"]["files"][0]
 mb = size / 1e6
 print(f"module: {mb:.1f} MB, {m.get('functions')} functions, {m.get('socket_functions')} calling "
       f"sockets, {m.get('socket_calls')} socket calls ({m.get('socket_calls_judged')} judged), "
-      f"{m.get('walks')} walks, {m.get('instructions_walked')} steps, "
+      f"{m.get('walks')} walks ({m.get('walks_shared', 0)} more roots sharing one), "
+      f"{m.get('instructions_walked')} steps, "
       f"findings: {len(probe['findings'])}")
 print(f"netdiag inside the probe: load {m['load_ms']:.0f} ms, parse {m['parse_ms']:.0f} ms, "
       f"lint {m['lint_ms']:.0f} ms ({mb / ((m['parse_ms'] + m['lint_ms']) / 1e3):.0f} MB/s)")

@@ -268,3 +268,19 @@ TEST_CASE("A correct module has every socket call judged", "[wasi-af][unit]") {
     CHECK(l.result.coverage.judged() == 4);
     CHECK(l.result.coverage.not_judged() == 0);
 }
+
+TEST_CASE("Callers that hand a function nothing share one walk and keep the findings",
+          "[wasi-af][unit]") {
+    const auto l = lint_fixture("shared_callers.wasm");
+    REQUIRE(ids(l.result) == std::vector<std::string>{"ND-WASM-006"});
+    const Finding& f = only(l.result, "ND-WASM-006");
+    CHECK(f.evidence["function"] == "listener");
+    // The first walk that reached the call stands for the others: its chain is the one shown.
+    CHECK(f.evidence["called_from"] == nlohmann::json::array({"counts_first"}));
+    // dead_call (its call is dead code, so it cannot stand for others), counts_first and
+    // stores_first (a store before the call) are walked; only_calls and reads_first are not.
+    CHECK(l.result.walks == 3);
+    CHECK(l.result.walks_shared == 2);
+    CHECK(l.result.coverage.judged() == 2);
+    CHECK(l.result.not_analysed.empty());
+}

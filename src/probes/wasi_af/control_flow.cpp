@@ -2,7 +2,6 @@
 
 namespace netdiag::wasi_af {
 namespace {
-constexpr std::size_t work_budget = 20'000'000;
 constexpr std::uint32_t max_unrolled_iterations = 64;
 constexpr std::size_t max_unrolled_body = 4096;  // instructions in a loop the walk unrolls
 }  // namespace
@@ -16,7 +15,7 @@ void BlockWalker::stop(const Instr& in, const std::string& what) {
 
 void BlockWalker::spend(std::size_t units, const Instr& in) {
     *work_ += units;
-    if (*work_ > work_budget) stop(in, "work budget exceeded");
+    if (*work_ > walk_work_budget) stop(in, "work budget exceeded");
 }
 
 void BlockWalker::run_body() {

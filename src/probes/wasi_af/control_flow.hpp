@@ -20,6 +20,9 @@
 
 namespace netdiag::wasi_af {
 
+// Work bound per walk (instructions walked plus state slots copied at branches).
+inline constexpr std::size_t walk_work_budget = 20'000'000;
+
 // What a walk must restore when it abandons the unrolling of a loop; the walker that owns the
 // records says how (the socket calls seen so far, for instance).
 struct UnrollSnapshot {

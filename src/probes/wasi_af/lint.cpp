@@ -6,6 +6,7 @@
 
 #include "probes/wasi_af/function_analysis.hpp"
 #include "probes/wasi_af/lint_checks.hpp"
+#include "probes/wasi_af/shared_walks.hpp"
 #include "proto/wasm/instructions.hpp"
 
 namespace netdiag::wasi_af {
@@ -163,9 +164,10 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
     CallGraph graph;
     if (sockets) graph.callees.resize(module.bodies.size());
     std::vector<bool> broken(module.bodies.size(), false);
+    std::vector<std::optional<PassiveCall>> passive(sockets ? module.bodies.size() : 0);
     constexpr std::size_t max_body_findings = 5;
     std::size_t broken_bodies = 0, last_body_finding = 0;
-    std::vector<std::uint32_t> callees;
+    wasm::BodyOutline outline;
     for (std::uint32_t b = 0; b < module.bodies.size(); ++b) {
         if (cancelled && (b % 256) == 0 && cancelled()) {
             result.cancelled = true;
@@ -178,10 +180,13 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
                 (void)wasm::body_calls_any(module, module.bodies[b], is_target);
                 continue;
             }
-            wasm::body_direct_callees(module, module.bodies[b], callees);
+            wasm::outline_body(module, module.bodies[b], outline);
+            std::vector<std::uint32_t>& callees = graph.callees[b];
+            callees.reserve(outline.calls.size());
+            for (const auto& call : outline.calls) callees.push_back(call.callee);
             std::sort(callees.begin(), callees.end());
             callees.erase(std::unique(callees.begin(), callees.end()), callees.end());
-            graph.callees[b] = callees;
+            passive[b] = passive_call(module, index, outline);
         } catch (const wasm::DecodeError& e) {
             // A body the decoder refuses: report it, keep linting the other functions.
             broken[b] = true;
@@ -225,14 +230,33 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
     // Walk from each root: a function reaching socket calls that no such function calls. Then
     // walk on its own any function calling sockets that no walk went through (a cycle, an
     // indirect caller, a walk that stopped early), with its parameters unknown.
-    std::set<std::uint32_t> covered, roots;
+    // By function index: walked to its end by some walk (or standing in a shared one); a root.
+    std::vector<bool> covered(module.function_count(), false),
+        roots(module.function_count(), false);
+    std::size_t covered_count = 0;
+    auto cover = [&](std::uint32_t index) {
+        if (index < covered.size() && !covered[index]) {
+            covered[index] = true;
+            ++covered_count;
+        }
+    };
     std::set<std::tuple<std::string, std::uint32_t, std::string>> reported;
+    SharedWalks shared;
     auto walk = [&](std::uint32_t root) {
+        const std::optional<PassiveCall>& call = passive[root - module.imported_functions];
+        if (call && shared.covered(*call)) {
+            // Its walk would meet what an earlier one met (shared_walks.hpp) and end.
+            roots[root] = true;
+            cover(root);
+            ++result.walks_shared;
+            return;
+        }
         WalkFacts facts = walk_from(view, root);
-        roots.insert(root);
+        if (call) shared.record(*call, facts);
+        roots[root] = true;
         ++result.walks;
         result.instructions += facts.steps;
-        covered.insert(facts.completed.begin(), facts.completed.end());
+        for (std::uint32_t index : facts.completed) cover(index);
         for (auto& why : facts.stopped) result.not_analysed.push_back(std::move(why));
         result.coverage.add_walk(facts);
         std::vector<Finding> found;
@@ -257,14 +281,13 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
     }
     for (std::uint32_t b = 0; b < module.bodies.size() && !result.cancelled; ++b) {
         const std::uint32_t index = module.imported_functions + b;
-        if (!graph.calls_socket[index] || covered.count(index) || roots.count(index) ||
-            !walkable(index)) {
+        if (!graph.calls_socket[index] || covered[index] || roots[index] || !walkable(index)) {
             continue;
         }
         if (cancelled && cancelled()) result.cancelled = true;
         walk(index);
     }
-    result.functions_followed = covered.size();
+    result.functions_followed = covered_count;
     result.coverage.finish("no walk reached this call (the walk stopped before it)");
     return result;
 }

@@ -21,6 +21,7 @@ struct LintResult {
     std::size_t socket_functions = 0;       // functions that call one
     std::size_t socket_calls = 0;           // socket call sites in the module
     std::size_t walks = 0;                  // walks started (one per root function)
+    std::size_t walks_shared = 0;           // roots not walked: an earlier walk stands for them
     std::size_t functions_followed = 0;     // functions the walks went through
     std::size_t instructions = 0;           // steps the walks took (instructions and copies)
     CoverageTally coverage;                 // which socket calls were judged

@@ -57,7 +57,9 @@ LoadedModule load_module(const ModuleInput& input, std::chrono::steady_clock::ti
     if (input.is_text) {
         auto conv = platform::convert_wat_to_wasm(input.path, deadline);
         if (conv.status == platform::WatConversion::Status::ok) {
-            out.bytes = std::move(conv.wasm);
+            out.size = conv.wasm.size();
+            out.buffer = std::make_unique_for_overwrite<std::uint8_t[]>(out.size);
+            std::copy(conv.wasm.begin(), conv.wasm.end(), out.buffer.get());
         } else {
             out.tool_missing = conv.status == platform::WatConversion::Status::tool_missing;
             out.error = "converting WebAssembly text with wat2wasm: " + conv.message;
@@ -76,11 +78,13 @@ LoadedModule load_module(const ModuleInput& input, std::chrono::steady_clock::ti
         out.error = "cannot read the file's size";
         return out;
     }
-    out.bytes.resize(static_cast<std::size_t>(size));
-    if (size > 0 && !file.read(reinterpret_cast<char*>(out.bytes.data()), size)) {
+    out.size = static_cast<std::size_t>(size);
+    out.buffer = std::make_unique_for_overwrite<std::uint8_t[]>(out.size);
+    if (size > 0 && !file.read(reinterpret_cast<char*>(out.buffer.get()), size)) {
         out.error = "read failed after " + std::to_string(file.gcount()) + " of " +
                     std::to_string(size) + " bytes";
-        out.bytes.clear();
+        out.buffer.reset();
+        out.size = 0;
     }
     return out;
 }

@@ -117,10 +117,10 @@ private:
             m["error"] = loaded.error;
             return m;
         }
-        total_bytes += loaded.bytes.size();
-        m["bytes"] = loaded.bytes.size();
+        total_bytes += loaded.size;
+        m["bytes"] = loaded.size;
         t0 = Clock::now();
-        const wasm::ParseResult parsed = wasm::read_module(loaded.bytes);
+        const wasm::ParseResult parsed = wasm::read_module(loaded.bytes());
         m["parse_ms"] = ms_since(t0);
         if (parsed.error) {
             Finding f = wasi_af::unreadable_module_finding(*parsed.error);
@@ -141,6 +141,7 @@ private:
         m["socket_calls_judged"] = lint.coverage.judged();
         m["socket_calls_not_judged"] = lint.coverage.not_judged();
         m["walks"] = lint.walks;
+        m["walks_shared"] = lint.walks_shared;
         m["functions_followed"] = lint.functions_followed;
         m["instructions_walked"] = lint.instructions;
         if (lint.socket_calls > 0) m["calls"] = lint.coverage.to_json(*parsed.module, 200);

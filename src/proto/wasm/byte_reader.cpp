@@ -20,7 +20,7 @@ void ByteReader::truncated(std::string_view what) const {
              std::to_string(remaining()) + " bytes remain)");
 }
 
-std::uint64_t ByteReader::uleb(unsigned bits) {
+std::uint64_t ByteReader::uleb_long(unsigned bits) {
     const std::size_t start = offset();
     std::uint64_t result = 0;
     unsigned shift = 0;
@@ -44,7 +44,7 @@ std::uint64_t ByteReader::uleb(unsigned bits) {
     return result;  // not reached: the last byte either returned or failed above
 }
 
-std::int64_t ByteReader::sleb(unsigned bits) {
+std::int64_t ByteReader::sleb_long(unsigned bits) {
     const std::size_t start = offset();
     std::uint64_t result = 0;
     unsigned shift = 0;

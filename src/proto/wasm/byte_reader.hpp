@@ -53,10 +53,20 @@ public:
         pos_ += 4;
         return v;
     }
-    // Unsigned LEB128 of at most `bits` bits (32 or 64).
-    std::uint64_t uleb(unsigned bits);
-    // Signed LEB128 of at most `bits` bits (32, 33 or 64).
-    std::int64_t sleb(unsigned bits);
+    // Unsigned LEB128 of at most `bits` bits (32 or 64). Most immediates fit in one byte: that
+    // case is read here, inline, the rest with all the checks in uleb_long.
+    std::uint64_t uleb(unsigned bits) {
+        if (pos_ < data_.size() && data_[pos_] < 0x80) return data_[pos_++];
+        return uleb_long(bits);
+    }
+    // Signed LEB128 of at most `bits` bits (32, 33 or 64); bit 6 of a one-byte value is its sign.
+    std::int64_t sleb(unsigned bits) {
+        if (pos_ < data_.size() && data_[pos_] < 0x80) {
+            const std::uint8_t byte = data_[pos_++];
+            return (byte & 0x40) != 0 ? static_cast<std::int64_t>(byte) - 0x80 : byte;
+        }
+        return sleb_long(bits);
+    }
     std::uint32_t u32() { return static_cast<std::uint32_t>(uleb(32)); }
 
     // A sub-span of `n` bytes, checked against what remains.
@@ -72,6 +82,8 @@ public:
     [[noreturn]] void truncated(std::string_view what) const;
 
 private:
+    std::uint64_t uleb_long(unsigned bits);
+    std::int64_t sleb_long(unsigned bits);
     void need(std::size_t n, std::string_view what) const {
         if (remaining() < n) truncated(what);
     }

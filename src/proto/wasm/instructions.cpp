@@ -365,16 +365,48 @@ struct ScanSink : StructurelessSink {
     }
 };
 
-// Keeps the targets of direct calls.
-struct CalleeSink : StructurelessSink {
-    explicit CalleeSink(std::vector<std::uint32_t>& out) : callees(out) {}
-    std::vector<std::uint32_t>& callees;
+// Keeps the outline: calls, opcodes, locals and labels named, nesting.
+struct OutlineSink {
+    explicit OutlineSink(BodyOutline& o) : out(o) {}
+    BodyOutline& out;
+    std::uint32_t depth = 1;  // the function's own block
 
+    std::uint32_t next_index() const { return out.instructions; }
+    void set_else(std::uint32_t, std::uint32_t) {}
+    void set_end(std::uint32_t, std::uint32_t) { --depth; }
+    std::size_t label_count() const { return 0; }
+    void label(std::uint32_t l) {
+        if (l >= depth) out.labels_in_range = false;
+    }
     void add(const Instr& in) {
-        if (in.op == op::call || in.op == op::return_call) {
-            callees.push_back(static_cast<std::uint32_t>(in.a));
+        const std::uint32_t code = in.op;
+        out.opcodes.set(code > 0xff ? code >> 24 : code);
+        switch (code) {
+            case op::call:
+            case op::return_call:
+                out.calls.push_back({static_cast<std::uint32_t>(in.a), out.instructions, depth,
+                                     code == op::return_call});
+                break;
+            case op::br:
+            case op::br_if:
+                if (static_cast<std::uint64_t>(in.a) >= depth) out.labels_in_range = false;
+                break;
+            case op::local_get:
+            case op::local_set:
+            case op::local_tee:
+                out.locals_named = std::max(out.locals_named, static_cast<std::uint64_t>(in.a) + 1);
+                break;
+            case op::block:
+            case op::loop:
+            case op::if_:
+            case op::try_:
+            case op::try_table:
+                ++depth;
+                break;
+            default:
+                break;
         }
-        ++count;
+        ++out.instructions;
     }
 };
 
@@ -398,11 +430,14 @@ bool body_calls_any(const Module& module, const FunctionBody& body,
     return sink.found;
 }
 
-void body_direct_callees(const Module& module, const FunctionBody& body,
-                         std::vector<std::uint32_t>& callees) {
-    callees.clear();
-    CalleeSink sink(callees);
-    Decoder<CalleeSink> decoder(module, body, sink);
+void outline_body(const Module& module, const FunctionBody& body, BodyOutline& out) {
+    out.calls.clear();
+    out.instructions = 0;
+    out.opcodes.reset();
+    out.locals_named = 0;
+    out.labels_in_range = true;
+    OutlineSink sink(out);
+    Decoder<OutlineSink> decoder(module, body, sink);
     decoder.run();
 }
 

@@ -3,6 +3,7 @@
 // decoder (or an analysis that keeps per-block state) grow without bound.
 #pragma once
 
+#include <bitset>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -64,9 +65,25 @@ void decode_body(const Module& module, const FunctionBody& body, DecodedBody& ou
 bool body_calls_any(const Module& module, const FunctionBody& body,
                     const std::vector<bool>& is_target);
 
-// Decodes a body without storing it and lists the functions it calls directly (call /
-// return_call), in order, with repeats. Same checks as decode_body.
-void body_direct_callees(const Module& module, const FunctionBody& body,
-                         std::vector<std::uint32_t>& callees);
+// What one pass over a body tells without keeping its instructions: the direct calls and where
+// they are, which opcodes occur, and whether every local and label it names exists. An analysis
+// reads from it which bodies are worth decoding in full.
+struct BodyOutline {
+    struct Call {
+        std::uint32_t callee = 0;
+        std::uint32_t at = 0;     // instruction index
+        std::uint32_t depth = 0;  // blocks open around it, the function's own included
+        bool tail = false;        // return_call
+    };
+    std::vector<Call> calls;  // call / return_call, in order, with repeats
+    std::uint32_t instructions = 0;
+    // Opcodes seen: single-byte ones by value, prefixed ones by their prefix byte.
+    std::bitset<256> opcodes;
+    std::uint64_t locals_named = 0;  // 1 + the highest local index used (0: none)
+    bool labels_in_range = true;     // every branch names a block that is open
+};
+
+// Decodes a body without storing it and fills `out` (cleared first). Same checks as decode_body.
+void outline_body(const Module& module, const FunctionBody& body, BodyOutline& out);
 
 }  // namespace netdiag::wasm
