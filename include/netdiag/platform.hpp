@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "netdiag/error.hpp"
+#include "netdiag/link_power.hpp"
 
 namespace netdiag::platform {
 
@@ -56,6 +57,7 @@ struct NetInterface {
     std::string bus;                  // "usb", "pci", "virtual", "" when unknown
     std::string usb_power_control;    // "auto" (autosuspend) or "on"; empty unless USB
     std::optional<unsigned> if_type;  // IANA ifType (Windows IfType); empty where unknown
+    LinkPower power;                  // EEE, ASPM (Linux); power management (Windows)
 };
 
 struct Route {
@@ -72,6 +74,7 @@ struct HostSnapshot {
     HostFacts facts;
     std::vector<NetInterface> interfaces;
     std::vector<Route> default_routes;
+    HostPower power;                    // ASPM policy (Linux), power plan (Windows)
     std::vector<std::string> warnings;  // what could not be read, one line each
 };
 
@@ -83,6 +86,8 @@ nlohmann::json to_json(const HostFacts& facts);
 nlohmann::json to_json(const NetInterface& iface);
 nlohmann::json to_json(const Route& route);
 nlohmann::json to_json(const HostSnapshot& snapshot);
+nlohmann::json to_json(const LinkPower& power);
+nlohmann::json to_json(const HostPower& power);
 
 // The last socket error of the calling thread (errno / WSAGetLastError) and the naming of any
 // native code. Win32 codes (87, 995) and Winsock codes (10022) are named on Windows.
