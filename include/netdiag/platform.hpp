@@ -12,6 +12,7 @@
 
 #include "netdiag/error.hpp"
 #include "netdiag/firewall.hpp"
+#include "netdiag/link_power.hpp"
 
 namespace netdiag::platform {
 
@@ -57,6 +58,7 @@ struct NetInterface {
     std::string bus;                  // "usb", "pci", "virtual", "" when unknown
     std::string usb_power_control;    // "auto" (autosuspend) or "on"; empty unless USB
     std::optional<unsigned> if_type;  // IANA ifType (Windows IfType); empty where unknown
+    LinkPower power;                  // EEE, ASPM (Linux); power management (Windows)
 };
 
 struct Route {
@@ -73,6 +75,7 @@ struct HostSnapshot {
     HostFacts facts;
     std::vector<NetInterface> interfaces;
     std::vector<Route> default_routes;
+    HostPower power;                    // ASPM policy (Linux), power plan (Windows)
     std::vector<std::string> warnings;  // what could not be read, one line each
     // Read separately (firewall::read_host_firewall) by the commands that judge it; reported
     // under `firewall` where it applies (Windows).
@@ -87,6 +90,8 @@ nlohmann::json to_json(const HostFacts& facts);
 nlohmann::json to_json(const NetInterface& iface);
 nlohmann::json to_json(const Route& route);
 nlohmann::json to_json(const HostSnapshot& snapshot);
+nlohmann::json to_json(const LinkPower& power);
+nlohmann::json to_json(const HostPower& power);
 
 // The last socket error of the calling thread (errno / WSAGetLastError) and the naming of any
 // native code. Win32 codes (87, 995) and Winsock codes (10022) are named on Windows.

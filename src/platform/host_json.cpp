@@ -50,6 +50,7 @@ nlohmann::json to_json(const NetInterface& i) {
                         {"bus", i.bus},
                         {"usb_power_control", i.usb_power_control}};
     j["if_type"] = i.if_type ? nlohmann::json(*i.if_type) : nlohmann::json(nullptr);
+    j["power"] = to_json(i.power);
     return j;
 }
 
@@ -71,6 +72,7 @@ nlohmann::json to_json(const HostSnapshot& s) {
     nlohmann::json j = {{"facts", to_json(s.facts)},
                         {"interfaces", std::move(interfaces)},
                         {"default_routes", std::move(routes)},
+                        {"power", to_json(s.power)},
                         {"warnings", s.warnings}};
     if (s.firewall.applicable) j["firewall"] = firewall::to_json(s.firewall);
     return j;

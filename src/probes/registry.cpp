@@ -18,7 +18,8 @@ const std::vector<ProbeInfo>& probe_registry() {
         {.id = "host",
          .title = "Host facts",
          .summary = "OS, WSL, interfaces and default routes; flags USB NICs with autosuspend, "
-                    "interfaces without MULTICAST, WSL1, no default route",
+                    "power features that drop links (Windows power management, EEE, PCIe "
+                    "ASPM), interfaces without MULTICAST, WSL1, no default route",
          .platforms = {"linux", "windows"},
          .finding_ids = host_probe_finding_ids(),
          .exclusive = false,

@@ -9,6 +9,7 @@
 #include "report/chart_data.hpp"
 #include "report/formats.hpp"
 #include "report/markup.hpp"
+#include "report/power_text.hpp"
 
 namespace netdiag {
 namespace {
@@ -230,6 +231,9 @@ void render_host(std::string& out, const json& host) {
             out +=
                 fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", esc(key), esc(scalar_text(value)));
         }
+        for (const auto& [key, value] : host_power_rows(host.value("power", json()))) {
+            out += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", esc(key), esc(value));
+        }
         out += "</table>\n";
     }
     const auto& interfaces =
@@ -237,7 +241,7 @@ void render_host(std::string& out, const json& host) {
     if (interfaces.is_array() && !interfaces.empty()) {
         out +=
             "<table class=\"interfaces\">\n<tr><th>interface</th><th>state</th><th>mtu</th>"
-            "<th>addresses</th><th>bus</th><th>driver</th></tr>\n";
+            "<th>addresses</th><th>bus</th><th>driver</th><th>power</th></tr>\n";
         for (const auto& i : interfaces) {
             if (!i.is_object()) continue;
             std::string addresses;
@@ -248,7 +252,8 @@ void render_host(std::string& out, const json& host) {
                                          scalar_text(a.value("prefix_length", json(0))));
             }
             out += fmt::format(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                "</tr>\n",
                 esc(scalar_text(i.contains("friendly_name") && i["friendly_name"].is_string() &&
                                         !i["friendly_name"].get<std::string>().empty()
                                     ? i["friendly_name"]
@@ -256,7 +261,8 @@ void render_host(std::string& out, const json& host) {
                 esc(scalar_text(i.value("oper_state", json("")))),
                 esc(scalar_text(i.value("mtu", json(0)))), esc(addresses),
                 esc(scalar_text(i.value("bus", json("")))),
-                esc(scalar_text(i.value("driver", json("")))));
+                esc(scalar_text(i.value("driver", json("")))),
+                esc(interface_power_text(i.value("power", json()))));
         }
         out += "</table>\n";
     }

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "platform/interface_names.hpp"
+#include "probes/host/link_power_findings.hpp"
 
 namespace netdiag::watch {
 namespace {
@@ -183,6 +184,14 @@ std::vector<std::string_view> watch_finding_ids() {
 std::vector<Finding> judge_watch(const WatchFacts& facts, const platform::HostSnapshot& host) {
     std::vector<Finding> findings;
     for (const auto& d : facts.drops) findings.push_back(drop_finding(d, facts, host));
+    // The power features of the adapters that dropped, with what was recorded: the host probe's
+    // judgement, raised to an error when the drops were periodic.
+    std::vector<RecordedDrops> recorded;
+    for (const auto& d : facts.drops) {
+        recorded.push_back({d.interface_name, d.outages.size(), d.periodic, d.mean_interval_s});
+    }
+    auto power = judge_link_power_after_drops(host, recorded, "watch");
+    findings.insert(findings.end(), power.begin(), power.end());
     std::vector<std::string> lost_on;
     for (const auto& loss : facts.address_losses) {
         if (std::find(lost_on.begin(), lost_on.end(), loss.interface_name) == lost_on.end()) {

@@ -20,7 +20,8 @@ inline constexpr std::string_view kAddressLost = "ND-WATCH-003";
 inline constexpr std::string_view kHeartbeatErrors = "ND-WATCH-004";
 inline constexpr std::string_view kSourceLimited = "ND-WATCH-005";
 
-// Every finding id watch can report, for `netdiag list` and `netdiag explain`.
+// Every finding id of watch's own, for `netdiag list` and `netdiag explain`. Watch also reports
+// the host probe's power findings (ND-HOST-006..008) for the adapters that dropped.
 std::vector<std::string_view> watch_finding_ids();
 
 struct WatchFacts {

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "netdiag/platform.hpp"
+#include "platform/linux/ethtool_eee_linux.hpp"
 #include "platform/linux/sysfs_reader.hpp"
 
 namespace netdiag::platform {
@@ -80,7 +81,15 @@ HostSnapshot read_host_snapshot() {
         if (snapshot.facts.hostname.empty() && real_host) snapshot.facts.hostname = names.nodename;
     }
     snapshot.interfaces = reader.interfaces();
-    if (real_host) add_addresses(snapshot.interfaces, snapshot.warnings);
+    snapshot.power = reader.host_power();
+    if (real_host) {
+        add_addresses(snapshot.interfaces, snapshot.warnings);
+        // EEE is the driver's to say: only adapters with a device behind them are asked.
+        for (auto& iface : snapshot.interfaces) {
+            if (iface.bus == "usb" || iface.bus == "pci")
+                iface.power.eee = linux_fs::query_eee(iface.name);
+        }
+    }
     snapshot.default_routes = reader.default_routes(snapshot.interfaces);
     snapshot.warnings.insert(snapshot.warnings.end(), reader.warnings().begin(),
                              reader.warnings().end());

@@ -178,6 +178,7 @@ void SysfsReader::fill_device_facts(NetInterface& iface) const {
         if (control >> value) iface.usb_power_control = value;
     } else if (path.find("/pci") != std::string::npos) {
         iface.bus = "pci";
+        fill_pci_power(iface, device);
     } else if (path.find("/virtio") != std::string::npos) {
         iface.bus = "virtio";
     }
@@ -210,6 +211,7 @@ std::vector<NetInterface> SysfsReader::interfaces() const {
         const auto mac = read_text(rel / "address").value_or("");
         if (!mac.empty() && mac != "00:00:00:00:00:00") iface.hardware_address = mac;
         fill_device_facts(iface);
+        if (auto eee = recorded_eee(iface.name)) iface.power.eee = std::move(eee);
         result.push_back(std::move(iface));
     }
     std::sort(result.begin(), result.end(),

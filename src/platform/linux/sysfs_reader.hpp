@@ -22,6 +22,11 @@ public:
     // Interfaces from /sys/class/net: index, flags, MTU, MAC, oper state, driver, bus, USB
     // power control. Addresses are not in sysfs; the caller adds them.
     std::vector<NetInterface> interfaces() const;
+    // The PCIe ASPM policy (/sys/module/pcie_aspm/parameters/policy).
+    HostPower host_power() const;
+    // A recorded ETHTOOL_MSG_EEE_GET reply for the interface, where the root carries one
+    // (netdiag-recorded/ethtool-eee/<if>.hex: a capture, or a fixture); empty otherwise.
+    std::optional<EeeState> recorded_eee(const std::string& interface) const;
     // Default routes from /proc/net/route and /proc/net/ipv6_route.
     std::vector<Route> default_routes(const std::vector<NetInterface>& interfaces) const;
 
@@ -33,6 +38,8 @@ public:
 private:
     std::filesystem::path under_root(const std::filesystem::path& relative) const;
     void fill_device_facts(NetInterface& iface) const;
+    // The PCI adapter's address and its link's ASPM controls (device/link/*aspm*, *pcipm).
+    static void fill_pci_power(NetInterface& iface, const std::filesystem::path& device);
 
     std::filesystem::path root_;
     mutable std::vector<std::string> warnings_;

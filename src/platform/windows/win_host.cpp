@@ -114,6 +114,8 @@ HostSnapshot read_host_snapshot() {
     snapshot.interfaces = windows::read_interfaces(snapshot.warnings, metrics);
     snapshot.default_routes =
         windows::read_default_routes(snapshot.interfaces, metrics, snapshot.warnings);
+    windows::read_adapter_power(snapshot.interfaces);
+    snapshot.power.plan = windows::read_power_plan();
     return snapshot;
 }
 

@@ -39,6 +39,10 @@ std::vector<NetInterface> read_interfaces(std::vector<std::string>& warnings,
 std::vector<Route> read_default_routes(const std::vector<NetInterface>& interfaces,
                                        const std::vector<InterfaceMetric>& metrics,
                                        std::vector<std::string>& warnings);
+// Each adapter's power management from its network-class registry key (NetInterface::power).
+void read_adapter_power(std::vector<NetInterface>& interfaces);
+// The active power plan and its USB selective-suspend setting.
+PowerPlan read_power_plan();
 // OS version, computer name, architecture; Wine is reported as the container.
 HostFacts read_host_facts(std::vector<std::string>& warnings);
 

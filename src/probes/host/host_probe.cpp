@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "probes/host/link_power_findings.hpp"
+
 namespace netdiag {
 namespace {
 
@@ -104,6 +106,8 @@ std::vector<Finding> judge_host(const platform::HostSnapshot& host) {
         judge_usb(host, i, findings);
         judge_multicast_flag(host, i, findings);
     }
+    auto power = judge_link_power(host);
+    findings.insert(findings.end(), power.begin(), power.end());
     if (host.facts.wsl == platform::WslKind::wsl1) {
         auto f = make_finding(kWsl1, Severity::warning,
                               "Running under WSL1: multicast and raw sockets are limited");
@@ -156,7 +160,8 @@ std::unique_ptr<Probe> make_host_probe() {
 }
 
 std::vector<std::string_view> host_probe_finding_ids() {
-    return {kUsbAutosuspend, kNoMulticastFlag, kWsl1, kNoDefaultRoute, kUsbDefaultRoute};
+    return {kUsbAutosuspend,  kNoMulticastFlag, kWsl1,      kNoDefaultRoute,
+            kUsbDefaultRoute, kWindowsPowerOff, kEeeActive, kAspmActive};
 }
 
 }  // namespace netdiag
