@@ -5,11 +5,25 @@
 namespace netdiag::mcast {
 
 std::vector<std::string_view> finding_ids() {
-    return {
-        kNoJoin,          kPortConflict,      kNoRoute,         kLoopbackLost,        kWsl1,
-        kLoopbackOnly,    kGroupBindRefused,  kZenohPeers,      kNoZenohPeers,        kWsl2Nat,
-        kPortShared,      kLoopbackUndecided, kMembershipLimit, kDuplicateMembership, kSendRefused,
-        kLoopedOnlyViaLo, kReversePathDrops};
+    return {kNoJoin,
+            kPortConflict,
+            kNoRoute,
+            kLoopbackLost,
+            kWsl1,
+            kLoopbackOnly,
+            kGroupBindRefused,
+            kZenohPeers,
+            kNoZenohPeers,
+            kWsl2Nat,
+            kPortShared,
+            kLoopbackUndecided,
+            kMembershipLimit,
+            kDuplicateMembership,
+            kSendRefused,
+            kLoopedOnlyViaLo,
+            kReversePathDrops,
+            kNetworkDropsMulticast,
+            kTwoHostUndecided};
 }
 
 std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
@@ -20,6 +34,7 @@ std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
     judge_zenoh_socket(facts, out);
     judge_send_refused(facts, out);
     judge_receive_path(facts, out);
+    judge_two_hosts(facts, out);
     judge_zenoh(facts, out);
     return out;
 }
