@@ -19,10 +19,26 @@ TwoHostDirection arrived(unsigned multicast, unsigned unicast) {
     return d;
 }
 
+// A host whose own checks pass: veth-a joined and looped back, the group routed there.
 MulticastFacts two_hosts(TwoHostDirection to, TwoHostDirection from) {
     MulticastFacts f;
     f.group = "224.0.0.224";
     f.port = f.test_port = 7446;
+    InterfaceCheck row;
+    row.name = "veth-a";
+    row.index = 2;
+    row.up = row.running = row.multicast_flag = row.zenoh_uses = true;
+    row.address = "10.219.9.1";
+    row.tried = row.joined = row.sent = row.looped_back = true;
+    row.arrival_index = 2;
+    row.arrival_name = "veth-a";
+    f.interfaces = {row};
+    f.route.route.found = true;
+    f.route.route.type = "multicast";
+    f.route.route.interface_name = "veth-a";
+    f.zenoh_socket.attempted = true;
+    f.zenoh_socket.bind_address = "224.0.0.224";
+    f.zenoh_socket.joins = {{"veth-a", "10.219.9.1", 2, {}}};
     auto& c = f.two_host;
     c.requested = true;
     c.peer = "10.219.9.2:47100";
