@@ -94,8 +94,8 @@ TEST_CASE(
     REQUIRE(lab.set_multicast_flood(true) == 0);
     // B takes the TCP control connection but no UDP at all: multicast to B is lost, and so is
     // the unicast control, so the network is not judged in that direction.
-    REQUIRE(shell("printf '%s\\n' 'table inet ndtest { chain inp { type filter hook input "
-                  "priority 0; meta l4proto udp counter drop; } }' | " +
+    REQUIRE(shell("printf '%s\\n' 'table inet ndtest {' ' chain inp {' '  type filter hook input "
+                  "priority 0;' '  meta l4proto udp counter drop' ' }' '}' | " +
                   lab.b().exec_prefix() + "nft -f -") == 0);
     PeerProcess peer(lab.b(), kPeer);
     REQUIRE(peer.ready());
