@@ -15,8 +15,9 @@ namespace netdiag::cli {
 void add_peer_command(CLI::App& app, PeerCommand& command) {
     command.app = app.add_subcommand(
         "peer",
-        "Receive udp-batch datagrams from `netdiag probe udp-batch --peer HOST:PORT` on another "
-        "host and report what arrived (UDP sink + TCP control on the same port)");
+        "The other host for `netdiag probe udp-batch|multicast --peer HOST:PORT`: counts the "
+        "udp-batch datagrams it receives, joins the multicast group and sends to it on request, "
+        "and reports what arrived (UDP sink + TCP control on the same port)");
     command.app
         ->add_option("--listen", command.listen, "Address and port to listen on (UDP and TCP)")
         ->type_name("ADDRESS:PORT")

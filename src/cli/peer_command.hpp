@@ -1,5 +1,6 @@
-// `netdiag peer`: the receiving end for `netdiag probe udp-batch --peer HOST:PORT` on another
-// host. It counts the datagrams it receives and reports the counts over TCP.
+// `netdiag peer`: the other end for `netdiag probe udp-batch --peer HOST:PORT` and
+// `netdiag probe multicast --peer HOST:PORT` on another host. It counts the datagrams it
+// receives, takes part in the two-host multicast check, and reports over TCP.
 #pragma once
 
 #include <string>

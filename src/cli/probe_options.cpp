@@ -31,6 +31,20 @@ CLI::Validator host_port_validator() {
         "HOST:PORT");
 }
 
+// `netdiag peer`'s HOST:PORT. The syntax is the SPICE target's, but the message gives the
+// peer's own port as the example.
+CLI::Validator peer_validator() {
+    return CLI::Validator(
+        [](std::string& value) -> std::string {
+            std::string error;
+            if (spice_probe::parse_spice_target(value, error)) return {};
+            return "'" + value +
+                   "': expected HOST:PORT of `netdiag peer`, e.g. 192.0.2.10:47100 "
+                   "([2001:db8::10]:47100 for IPv6; netdiag peer listens on 47100 by default)";
+        },
+        "HOST:PORT");
+}
+
 // HOST or HOST:PORT: a bare host name or IP literal takes the option's default port.
 CLI::Validator host_optional_port_validator() {
     return CLI::Validator(
@@ -115,9 +129,10 @@ void add_probe_options(CLI::App& probe, ProbeOptions& options) {
     // udp-batch
     probe
         .add_option("--peer", options.udp_peer,
-                    "udp-batch: `netdiag peer` to send to through a real interface; it verifies "
-                    "what arrived")
-        ->check(host_port_validator())
+                    "udp-batch and multicast: `netdiag peer` on another host. udp-batch sends "
+                    "to it through a real interface and it verifies what arrived; multicast "
+                    "sends to the group both ways with unicast as the control")
+        ->check(peer_validator())
         ->type_name("HOST:PORT")
         ->group("Probe udp-batch");
     probe

@@ -68,6 +68,17 @@ TEST_CASE("every option with an invalid value is exit 2 and names the option") {
     }
 }
 
+TEST_CASE("--peer's error gives netdiag peer's port as the example, not SPICE's") {
+    for (const char* probe : {"udp-batch", "multicast"}) {
+        INFO(probe);
+        const auto run = run_netdiag(std::string("probe ") + probe + " --peer nohost -q");
+        CHECK(run.code == 2);
+        CHECK(run.err.find("--peer") != std::string::npos);
+        CHECK(run.err.find("47100") != std::string::npos);
+        CHECK(run.err.find("5930") == std::string::npos);
+    }
+}
+
 TEST_CASE("a report path in a missing folder is exit 3 with the reason") {
     const auto target = fs::temp_directory_path() / "netdiag-no-such-dir" / "r.json";
     const auto run = run_netdiag("probe host -q --format json -o '" + target.string() + "'");

@@ -77,5 +77,6 @@ void judge_receive_path(const MulticastFacts& facts, std::vector<Finding>& out);
 void judge_binds(const MulticastFacts& facts, std::vector<Finding>& out);
 void judge_environment(const MulticastFacts& facts, std::vector<Finding>& out);
 void judge_zenoh(const MulticastFacts& facts, std::vector<Finding>& out);
+void judge_two_hosts(const MulticastFacts& facts, std::vector<Finding>& out);
 
 }  // namespace netdiag::mcast

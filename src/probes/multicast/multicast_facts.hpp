@@ -136,6 +136,39 @@ struct ReversePathWatch {
     bool peers_expected = false;
 };
 
+// One direction of the two-host check: datagrams to the group and, as the control, to the
+// other host's unicast address on the same port, and how many of each arrived.
+struct TwoHostDirection {
+    bool attempted = false;
+    unsigned sent_multicast = 0;
+    unsigned sent_unicast = 0;
+    unsigned received_multicast = 0;
+    unsigned received_unicast = 0;
+    std::string send_error;  // the sender's first refused send, "" when all left
+    std::string error;       // why the direction could not be checked at all
+};
+
+// Where the two-host check stopped before it could compare multicast with unicast.
+enum class TwoHostStage { none, family, resolve, connect, hello, peer_listen };
+
+// The two-host check against `netdiag peer` (--peer): the group both ways, unicast as the
+// control, so a network that drops only multicast is told from a peer that is unreachable.
+struct TwoHostCheck {
+    bool requested = false;
+    std::string peer;     // --peer as given
+    std::string control;  // the resolved control endpoint, "10.0.0.2:47100"
+    TwoHostStage failed_stage = TwoHostStage::none;
+    std::string error;          // why the check stopped at failed_stage
+    std::string local_address;  // this host's address facing the peer
+    std::string local_interface;
+    std::string peer_address;
+    std::uint16_t peer_port = 0;   // where the peer listened for the group
+    std::uint16_t local_port = 0;  // where this host listened for the peer's datagrams
+    unsigned count = 0;            // datagrams of each kind per direction
+    TwoHostDirection to_peer;
+    TwoHostDirection from_peer;
+};
+
 struct MulticastFacts {
     std::string group;
     std::uint16_t port = 0;
@@ -158,6 +191,7 @@ struct MulticastFacts {
     // rules count: a copy lost on an adapter is judged against them.
     platform::firewall::HostFirewall windows_firewall;
     std::vector<std::string> programs;
+    TwoHostCheck two_host;
 };
 
 }  // namespace netdiag::mcast

@@ -5,12 +5,25 @@
 namespace netdiag::mcast {
 
 std::vector<std::string_view> finding_ids() {
-    std::vector<std::string_view> ids{
-        kNoJoin,          kPortConflict,      kNoRoute,         kLoopbackLost,        kWsl1,
-        kLoopbackOnly,    kGroupBindRefused,  kZenohPeers,      kNoZenohPeers,        kWsl2Nat,
-        kPortShared,      kLoopbackUndecided, kMembershipLimit, kDuplicateMembership, kSendRefused,
-        kLoopedOnlyViaLo, kReversePathDrops};
-    return ids;
+    return {kNoJoin,
+            kPortConflict,
+            kNoRoute,
+            kLoopbackLost,
+            kWsl1,
+            kLoopbackOnly,
+            kGroupBindRefused,
+            kZenohPeers,
+            kNoZenohPeers,
+            kWsl2Nat,
+            kPortShared,
+            kLoopbackUndecided,
+            kMembershipLimit,
+            kDuplicateMembership,
+            kSendRefused,
+            kLoopedOnlyViaLo,
+            kReversePathDrops,
+            kNetworkDropsMulticast,
+            kTwoHostUndecided};
 }
 
 std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
@@ -22,6 +35,7 @@ std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
     judge_send_refused(facts, out);
     judge_receive_path(facts, out);
     judge_windows_firewall(facts, out);
+    judge_two_hosts(facts, out);
     judge_zenoh(facts, out);
     return out;
 }

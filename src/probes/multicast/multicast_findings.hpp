@@ -27,6 +27,8 @@ inline constexpr std::string_view kDuplicateMembership = "ND-MCAST-014";
 inline constexpr std::string_view kSendRefused = "ND-MCAST-015";
 inline constexpr std::string_view kLoopedOnlyViaLo = "ND-MCAST-016";
 inline constexpr std::string_view kReversePathDrops = "ND-MCAST-017";
+inline constexpr std::string_view kNetworkDropsMulticast = "ND-MCAST-018";
+inline constexpr std::string_view kTwoHostUndecided = "ND-MCAST-019";
 
 std::vector<std::string_view> finding_ids();
 

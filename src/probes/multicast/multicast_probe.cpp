@@ -9,6 +9,7 @@
 #include "probes/multicast/multicast_checks.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 #include "probes/multicast/multicast_report.hpp"
+#include "probes/multicast/two_host_check.hpp"
 #include "probes/multicast/zenoh_scout_check.hpp"
 
 namespace netdiag {
@@ -95,6 +96,13 @@ public:
             facts.firewall = mcast::look_at_firewall(facts, context.deadline() - kDeadlineMargin);
         }
 
+        if (!options.udp_peer.empty() && !context.cancelled()) {
+            context.progress("two hosts: the group both ways, unicast as the control");
+            facts.two_host = mcast::run_two_host_check(
+                facts, options.udp_peer, context.host(), context.deadline() - kDeadlineMargin,
+                [&context] { return context.interrupted(); });
+        }
+
         if (options.zenoh_window.count() > 0 && !context.cancelled()) {
             context.progress("Zenoh scouting");
             mcast::ZenohScout scout;
@@ -108,7 +116,8 @@ public:
         }
 
         facts.reverse_path.drops_after = mc::reverse_path_drops();
-        facts.reverse_path.peers_expected = facts.zenoh.attempted && facts.zenoh.window_ms > 0;
+        facts.reverse_path.peers_expected = (facts.zenoh.attempted && facts.zenoh.window_ms > 0) ||
+                                            facts.two_host.from_peer.attempted;
 
         result.findings = mcast::judge_multicast(facts);
         result.measurements = mcast::measurements(facts);

@@ -133,6 +133,54 @@ nlohmann::json zenoh_table(const MulticastFacts& facts) {
     return table;
 }
 
+const char* stage_name(TwoHostStage stage) {
+    switch (stage) {
+        case TwoHostStage::none:
+            return "";
+        case TwoHostStage::family:
+            return "family";
+        case TwoHostStage::resolve:
+            return "resolve";
+        case TwoHostStage::connect:
+            return "connect";
+        case TwoHostStage::hello:
+            return "hello";
+        case TwoHostStage::peer_listen:
+            return "peer_listen";
+    }
+    return "";
+}
+
+nlohmann::json direction_json(const TwoHostDirection& d) {
+    return {{"attempted", d.attempted},
+            {"sent_multicast", d.sent_multicast},
+            {"received_multicast", d.received_multicast},
+            {"sent_unicast", d.sent_unicast},
+            {"received_unicast", d.received_unicast},
+            {"send_error", d.send_error},
+            {"error", d.error}};
+}
+
+nlohmann::json two_host_table(const MulticastFacts& facts) {
+    const auto& c = facts.two_host;
+    nlohmann::json table = {
+        {"title", fmt::format("Two hosts: {} both ways, unicast on the same port as the control "
+                              "(peer {})",
+                              facts.group, c.control)},
+        {"columns", {"direction", "multicast", "unicast", "note"}},
+        {"rows", nlohmann::json::array()}};
+    auto row = [&table](const char* name, const TwoHostDirection& d) {
+        if (!d.attempted) return;
+        const auto note = !d.error.empty() ? d.error : d.send_error;
+        table["rows"].push_back({name, fmt::format("{}/{}", d.received_multicast, d.sent_multicast),
+                                 fmt::format("{}/{}", d.received_unicast, d.sent_unicast),
+                                 note.empty() ? "" : note});
+    };
+    row(fmt::format("{} -> {}", c.local_address, c.peer_address).c_str(), c.to_peer);
+    row(fmt::format("{} -> {}", c.peer_address, c.local_address).c_str(), c.from_peer);
+    return table;
+}
+
 }  // namespace
 
 nlohmann::json measurements(const MulticastFacts& facts) {
@@ -246,7 +294,26 @@ nlohmann::json measurements(const MulticastFacts& facts) {
         }
     }
 
+    const auto& two = facts.two_host;
+    if (two.requested) {
+        m["two_hosts"] = {{"peer", two.peer},
+                          {"control", two.control},
+                          {"stopped_at", stage_name(two.failed_stage)},
+                          {"error", two.error},
+                          {"local_address", two.local_address},
+                          {"local_interface", two.local_interface},
+                          {"peer_address", two.peer_address},
+                          {"peer_port", two.peer_port},
+                          {"local_port", two.local_port},
+                          {"count", two.count},
+                          {"to_peer", direction_json(two.to_peer)},
+                          {"from_peer", direction_json(two.from_peer)}};
+    }
+
     m["tables"] = nlohmann::json::array({interface_table(facts), bind_table(facts)});
+    if (two.requested && two.failed_stage == TwoHostStage::none) {
+        m["tables"].push_back(two_host_table(facts));
+    }
     // Shown in text only when it tells something the per-interface table does not.
     const bool join_failed = std::any_of(layout.joins.begin(), layout.joins.end(),
                                          [](const auto& j) { return bool(j.error); });

@@ -24,7 +24,8 @@ bool PeerClient::run_until(bool& done, Clock::time_point deadline) {
     return false;
 }
 
-bool PeerClient::connect(const platform::udp::Endpoint& control, Clock::time_point deadline) {
+bool PeerClient::connect(const platform::udp::Endpoint& control, Clock::time_point deadline,
+                         int version) {
     asio::error_code ec;
     const auto address = asio::ip::make_address(control.address, ec);
     if (ec) {
@@ -45,7 +46,9 @@ bool PeerClient::connect(const platform::udp::Endpoint& control, Clock::time_poi
         error_ = "connect " + control.to_string() + ": " + result.message();
         return false;
     }
-    const auto hello = request({PeerOp::hello}, deadline);
+    PeerRequest hello_request;
+    hello_request.version = version;
+    const auto hello = request(hello_request, deadline);
     if (!hello) return false;
     const auto port = hello->find("udp_port");
     if (port == hello->end() || !port->is_number_unsigned() || port->get<unsigned>() > 65535) {
@@ -54,6 +57,12 @@ bool PeerClient::connect(const platform::udp::Endpoint& control, Clock::time_poi
     }
     udp_ = {control.address, static_cast<std::uint16_t>(port->get<unsigned>())};
     return true;
+}
+
+std::string PeerClient::local_address() const {
+    asio::error_code ec;
+    const auto local = socket_.local_endpoint(ec);
+    return ec ? std::string() : local.address().to_string();
 }
 
 void PeerClient::close() {

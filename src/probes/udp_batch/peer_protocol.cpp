@@ -1,5 +1,9 @@
 #include "peer_protocol.hpp"
 
+#include <fmt/format.h>
+
+#include "core/ip_literal.hpp"
+
 namespace netdiag::udp_batch {
 namespace {
 
@@ -13,6 +17,12 @@ std::string_view op_name(PeerOp op) {
             return "report";
         case PeerOp::bye:
             return "bye";
+        case PeerOp::mcast_listen:
+            return "mcast_listen";
+        case PeerOp::mcast_report:
+            return "mcast_report";
+        case PeerOp::mcast_send:
+            return "mcast_send";
     }
     return "bye";
 }
@@ -41,6 +51,37 @@ bool read_unsigned(const nlohmann::json& json, const char* key, T& out, std::str
     return true;
 }
 
+// An unsigned field that must lie in [low, high].
+template <typename T>
+bool read_bounded(const nlohmann::json& json, const char* key, std::uint64_t low,
+                  std::uint64_t high, T& out, std::string& error) {
+    std::uint64_t value = 0;
+    if (!read_unsigned(json, key, value, error)) return false;
+    if (value < low || value > high) {
+        error = fmt::format("\"{}\" {} is outside {}..{}", key, value, low, high);
+        return false;
+    }
+    out = static_cast<T>(value);
+    return true;
+}
+
+// "group": an IPv4 multicast address (the two-host check is IPv4 only).
+bool read_group(const nlohmann::json& json, std::string& out, std::string& error) {
+    const auto found = json.find("group");
+    if (found == json.end() || !found->is_string()) {
+        error = "missing \"group\"";
+        return false;
+    }
+    const auto text = found->get<std::string>();
+    const auto address = parse_ip_literal(text);
+    if (!address || !address->is_v4() || !address->is_multicast()) {
+        error = "\"group\" is not an IPv4 multicast address";
+        return false;
+    }
+    out = text;
+    return true;
+}
+
 }  // namespace
 
 std::string encode_request(const PeerRequest& request) {
@@ -59,6 +100,20 @@ std::string encode_request(const PeerRequest& request) {
             json["wait_ms"] = request.wait_ms;
             break;
         case PeerOp::bye:
+            break;
+        case PeerOp::mcast_listen:
+            json["group"] = request.group;
+            break;
+        case PeerOp::mcast_report:
+            json["token"] = request.stream;
+            json["count"] = request.count;
+            json["wait_ms"] = request.wait_ms;
+            break;
+        case PeerOp::mcast_send:
+            json["group"] = request.group;
+            json["port"] = request.port;
+            json["token"] = request.stream;
+            json["count"] = request.count;
             break;
     }
     return json.dump() + "\n";
@@ -94,6 +149,25 @@ std::optional<PeerRequest> parse_request(std::string_view line, std::string& err
         }
     } else if (name == "bye") {
         request.op = PeerOp::bye;
+    } else if (name == "mcast_listen") {
+        request.op = PeerOp::mcast_listen;
+        if (!read_group(*json, request.group, error)) return std::nullopt;
+    } else if (name == "mcast_report") {
+        request.op = PeerOp::mcast_report;
+        if (!read_unsigned(*json, "token", request.stream, error) ||
+            !read_bounded(*json, "count", 1, max_multicast_count, request.count, error) ||
+            !read_unsigned(*json, "wait_ms", request.wait_ms, error)) {
+            return std::nullopt;
+        }
+        request.wait_ms = std::min(request.wait_ms, max_report_wait_ms);
+    } else if (name == "mcast_send") {
+        request.op = PeerOp::mcast_send;
+        if (!read_group(*json, request.group, error) ||
+            !read_bounded(*json, "port", 1, 65535, request.port, error) ||
+            !read_unsigned(*json, "token", request.stream, error) ||
+            !read_bounded(*json, "count", 1, max_multicast_count, request.count, error)) {
+            return std::nullopt;
+        }
     } else {
         error = "unknown op \"" + name + "\"";
         return std::nullopt;

@@ -1,12 +1,21 @@
-// The control protocol between the udp-batch probe and `netdiag peer`: one JSON object per
-// line over TCP, at most max_line_bytes each. The probe asks, the peer answers every request
-// with one line:
-//   {"op":"hello","version":1}                  -> {"ok":true,"version":1,"udp_port":47100}
+// The control protocol between the probes and `netdiag peer`: one JSON object per line over
+// TCP, at most max_line_bytes each. The probe asks, the peer answers every request with one
+// line:
+//   {"op":"hello","version":V}                  -> {"ok":true,"version":V,"udp_port":47100,
+//                                                   "max_version":2}
 //   {"op":"expect","stream":S,"count":N}        -> {"ok":true}
 //   {"op":"report","stream":S,"count":N,"wait_ms":M}
 //                                               -> {"ok":true,"report":{…StreamReport…}}
 //   {"op":"bye"}                                -> {"ok":true}, then the peer closes
-// Errors: {"ok":false,"error":"one line"}. See docs/probes/udp-batch.md.
+// Version 2 adds the two-host multicast check (the multicast probe's --peer):
+//   {"op":"mcast_listen","group":G}             -> {"ok":true,"port":P,"address":A}
+//   {"op":"mcast_report","token":T,"count":N,"wait_ms":M}
+//                                               -> {"ok":true,"multicast":K,"unicast":U}
+//   {"op":"mcast_send","group":G,"port":P,"token":T,"count":N}
+//                                               -> {"ok":true,"sent_multicast":K,
+//                                                   "sent_unicast":U,"send_error":"…"}
+// Errors: {"ok":false,"error":"one line"}. See docs/probes/udp-batch.md and
+// docs/probes/multicast.md.
 #pragma once
 
 #include <cstdint>
@@ -20,19 +29,27 @@
 
 namespace netdiag::udp_batch {
 
-inline constexpr int peer_protocol_version = 1;
+// The newest version this build speaks; a peer accepts every version from 1 to this one, and
+// a v2 op on a connection that said hello with version 1 is refused.
+inline constexpr int peer_protocol_version = 2;
+inline constexpr int peer_multicast_version = 2;  // the first version with the mcast_* ops
 inline constexpr std::size_t max_line_bytes = 4096;
 inline constexpr std::uint16_t default_peer_port = 47100;
 inline constexpr std::uint32_t max_report_wait_ms = 2000;
+// A two-host multicast check sends a handful of datagrams each way; a larger count is refused
+// so a request cannot make the peer flood the group.
+inline constexpr std::uint64_t max_multicast_count = 64;
 
-enum class PeerOp { hello, expect, report, bye };
+enum class PeerOp { hello, expect, report, bye, mcast_listen, mcast_report, mcast_send };
 
 struct PeerRequest {
     PeerOp op = PeerOp::hello;
     int version = peer_protocol_version;
-    std::uint32_t stream = 0;
+    std::uint32_t stream = 0;  // also the token of the mcast_* ops
     std::uint64_t count = 0;
     std::uint32_t wait_ms = 0;
+    std::string group{};     // mcast_listen, mcast_send: an IPv4 multicast address
+    std::uint16_t port = 0;  // mcast_send: where the prober listens
 };
 
 // One request as a line (with the trailing newline).

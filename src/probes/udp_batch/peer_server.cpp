@@ -3,9 +3,11 @@
 #include <istream>
 #include <memory>
 
+#include <fmt/format.h>
 #include <asio.hpp>
 
 #include "datagram_sink.hpp"
+#include "peer_multicast.hpp"
 #include "peer_protocol.hpp"
 
 namespace netdiag::udp_batch {
@@ -59,6 +61,33 @@ private:
             });
     }
 
+    static bool is_multicast_op(PeerOp op) {
+        return op == PeerOp::mcast_listen || op == PeerOp::mcast_report || op == PeerOp::mcast_send;
+    }
+
+    std::string handle_multicast(const PeerRequest& request) {
+        if (version_ < peer_multicast_version) {
+            return encode_error(
+                fmt::format("multicast requests need protocol version {}; this "
+                            "connection said hello with version {}",
+                            peer_multicast_version, version_));
+        }
+        if (!multicast_) {
+            asio::error_code local_ec;
+            asio::error_code remote_ec;
+            const auto local = socket_.local_endpoint(local_ec);
+            const auto remote = socket_.remote_endpoint(remote_ec);
+            if (local_ec || remote_ec) return encode_error("control connection has no address");
+            multicast_ = std::make_unique<PeerMulticast>(local.address().to_string(),
+                                                         remote.address().to_string());
+        }
+        // Waits in the I/O thread like report: a peer serves one probe at a time, and every
+        // wait is capped by max_report_wait_ms.
+        auto answer = multicast_->handle(request);
+        log(multicast_->last_event());
+        return answer;
+    }
+
     void handle_line() {
         std::istream stream(&input_);
         std::string line;
@@ -70,11 +99,16 @@ private:
         if (!request) {
             answer = encode_error(error);
         } else if (request->op == PeerOp::hello) {
-            answer = request->version == peer_protocol_version
-                         ? encode_ok({{"version", peer_protocol_version},
-                                      {"udp_port", sink_.endpoint().port}})
-                         : encode_error("unsupported protocol version " +
-                                        std::to_string(request->version));
+            const bool known = request->version >= 1 && request->version <= peer_protocol_version;
+            if (known) version_ = request->version;
+            answer = known ? encode_ok({{"version", request->version},
+                                        {"max_version", peer_protocol_version},
+                                        {"udp_port", sink_.endpoint().port}})
+                           : encode_error(fmt::format(
+                                 "unsupported protocol version {} (this peer speaks 1 to {})",
+                                 request->version, peer_protocol_version));
+        } else if (is_multicast_op(request->op)) {
+            answer = handle_multicast(*request);
         } else if (request->op == PeerOp::expect) {
             sink_.expect(request->stream, request->count);
             answer = encode_ok();
@@ -111,6 +145,8 @@ private:
     DatagramSink& sink_;
     const PeerServerOptions& options_;
     std::string peer_;
+    int version_ = 0;  // 0 until hello
+    std::unique_ptr<PeerMulticast> multicast_;
 };
 
 void accept_next(asio::ip::tcp::acceptor& acceptor, DatagramSink& sink,
