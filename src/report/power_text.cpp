@@ -6,13 +6,13 @@ namespace netdiag {
 namespace {
 using nlohmann::json;
 
-std::string text(const json& object, const char* key) {
+std::string string_field(const json& object, const char* key) {
     if (!object.is_object()) return {};
     const auto it = object.find(key);
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
-std::string flag(const json& object, const char* key) {
+std::string yes_no_field(const json& object, const char* key) {
     if (!object.is_object()) return "unknown";
     const auto it = object.find(key);
     if (it == object.end() || !it->is_boolean()) return "unknown";
@@ -34,11 +34,12 @@ void add(std::string& out, const std::string& part) {
 
 std::string eee_text(const json& eee) {
     if (!eee.is_object()) return {};
-    const auto error = text(eee, "error");
+    const auto error = string_field(eee, "error");
     if (!error.empty()) return "EEE unknown (" + error + ")";
-    const auto active = flag(eee, "active");
+    const auto active = yes_no_field(eee, "active");
     if (active == "yes") return "EEE active";
-    return fmt::format("EEE {}", flag(eee, "enabled") == "yes" ? "enabled, not active" : "off");
+    return fmt::format("EEE {}",
+                       yes_no_field(eee, "enabled") == "yes" ? "enabled, not active" : "off");
 }
 
 std::string aspm_text(const json& aspm) {
@@ -54,16 +55,16 @@ std::string aspm_text(const json& aspm) {
 
 std::string windows_text(const json& w) {
     if (!w.is_object()) return {};
-    if (text(w, "class_key").empty()) {
-        const auto error = text(w, "error");
+    if (string_field(w, "class_key").empty()) {
+        const auto error = string_field(w, "error");
         return "power settings unknown" + (error.empty() ? "" : " (" + error + ")");
     }
-    std::string out =
-        fmt::format("class key {}: turn-off allowed {} (PnPCapabilities {})", text(w, "class_key"),
-                    flag(w, "turn_off_allowed"), number_or(w, "pnp_capabilities", "absent"));
+    std::string out = fmt::format("class key {}: turn-off allowed {} (PnPCapabilities {})",
+                                  string_field(w, "class_key"), yes_no_field(w, "turn_off_allowed"),
+                                  number_or(w, "pnp_capabilities", "absent"));
     if (w.contains("properties") && w["properties"].is_array()) {
         for (const auto& p : w["properties"]) {
-            add(out, fmt::format("{}={}", text(p, "name"), text(p, "value")));
+            add(out, fmt::format("{}={}", string_field(p, "name"), string_field(p, "value")));
         }
     }
     return out;
@@ -83,19 +84,19 @@ std::string interface_power_text(const json& power) {
 std::vector<std::pair<std::string, std::string>> host_power_rows(const json& power) {
     std::vector<std::pair<std::string, std::string>> rows;
     if (!power.is_object()) return rows;
-    const auto policy = text(power, "aspm_policy");
-    const auto policy_error = text(power, "aspm_policy_error");
+    const auto policy = string_field(power, "aspm_policy");
+    const auto policy_error = string_field(power, "aspm_policy_error");
     if (!policy.empty() || !policy_error.empty()) {
         rows.emplace_back("PCIe ASPM policy",
                           policy.empty() ? "unknown (" + policy_error + ")" : policy);
     }
     const auto plan = power.value("plan", json());
     if (plan.is_object()) {
-        const auto error = text(plan, "error");
-        const auto guid = text(plan, "scheme_guid");
+        const auto error = string_field(plan, "error");
+        const auto guid = string_field(plan, "scheme_guid");
         std::string value;
         if (!guid.empty()) {
-            const auto name = text(plan, "scheme_name");
+            const auto name = string_field(plan, "scheme_name");
             value = (name.empty() ? guid : name + " (" + guid + ")") +
                     fmt::format("; USB selective suspend: AC {}, DC {}",
                                 number_or(plan, "usb_selective_suspend_ac", "unknown"),

@@ -3,6 +3,7 @@
 // undecided (ND-MCAST-019) and never says the network drops multicast.
 #include <catch2/catch.hpp>
 
+#include "finding_ids.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 
 using namespace netdiag;
@@ -54,12 +55,6 @@ MulticastFacts two_hosts(TwoHostDirection to, TwoHostDirection from) {
     return f;
 }
 
-std::vector<std::string> ids(const std::vector<Finding>& findings) {
-    std::vector<std::string> out;
-    for (const auto& f : findings) out.push_back(f.id);
-    return out;
-}
-
 const std::vector<std::string> kDrops{std::string(kNetworkDropsMulticast)};
 const std::vector<std::string> kUndecided{std::string(kTwoHostUndecided)};
 
@@ -73,7 +68,7 @@ TEST_CASE("two hosts: multicast and unicast both arrive both ways -> nothing to 
 TEST_CASE("two hosts: multicast lost both ways while unicast arrives -> 018, an error",
           "[multicast]") {
     const auto findings = judge_multicast(two_hosts(arrived(0, 5), arrived(0, 5)));
-    REQUIRE(ids(findings) == kDrops);
+    REQUIRE(test::finding_ids(findings) == kDrops);
     const auto& f = findings[0];
     CHECK(f.severity == Severity::error);
     CHECK(f.title ==
@@ -92,13 +87,13 @@ TEST_CASE("two hosts: one direction, or part of it, lost -> 018 names the direct
           "[multicast]") {
     SECTION("only from the peer, all lost") {
         const auto findings = judge_multicast(two_hosts(arrived(5, 5), arrived(0, 5)));
-        REQUIRE(ids(findings) == kDrops);
+        REQUIRE(test::finding_ids(findings) == kDrops);
         CHECK(findings[0].severity == Severity::error);
         CHECK_THAT(findings[0].title, Catch::Contains("from the peer to this host"));
     }
     SECTION("to the peer, some lost: a warning") {
         const auto findings = judge_multicast(two_hosts(arrived(2, 5), arrived(5, 5)));
-        REQUIRE(ids(findings) == kDrops);
+        REQUIRE(test::finding_ids(findings) == kDrops);
         CHECK(findings[0].severity == Severity::warning);
         CHECK_THAT(findings[0].title, Catch::Contains("from this host to the peer"));
     }
@@ -107,7 +102,7 @@ TEST_CASE("two hosts: one direction, or part of it, lost -> 018 names the direct
 TEST_CASE("two hosts: unicast lost too -> 019 undecided, never 018", "[multicast]") {
     SECTION("nothing arrives at all") {
         const auto findings = judge_multicast(two_hosts(arrived(0, 0), arrived(0, 0)));
-        REQUIRE(ids(findings) == kUndecided);
+        REQUIRE(test::finding_ids(findings) == kUndecided);
         CHECK(findings[0].title ==
               "Unicast UDP to or from 10.219.9.2 is lost as well: whether the network carries "
               "multicast is undecided");
@@ -115,14 +110,14 @@ TEST_CASE("two hosts: unicast lost too -> 019 undecided, never 018", "[multicast
     }
     SECTION("part of the unicast lost") {
         const auto findings = judge_multicast(two_hosts(arrived(0, 4), arrived(5, 5)));
-        REQUIRE(ids(findings) == kUndecided);
+        REQUIRE(test::finding_ids(findings) == kUndecided);
     }
     SECTION("a sender refused by its own rule") {
         auto refused = arrived(0, 0);
         refused.sent_multicast = refused.sent_unicast = 0;
         refused.send_error = "send to 224.0.0.224: EPERM (1) Operation not permitted";
         const auto findings = judge_multicast(two_hosts(arrived(5, 5), refused));
-        REQUIRE(ids(findings) == kUndecided);
+        REQUIRE(test::finding_ids(findings) == kUndecided);
         CHECK_THAT(findings[0].detail, Catch::Contains("the peer could not send (send to "
                                                        "224.0.0.224: EPERM"));
     }
@@ -134,7 +129,7 @@ TEST_CASE("two hosts: a peer that cannot be reached -> 019 says the peer is unre
     facts.two_host.failed_stage = TwoHostStage::connect;
     facts.two_host.error = "connect 10.219.9.2:47100: Connection refused";
     const auto findings = judge_multicast(facts);
-    REQUIRE(ids(findings) == kUndecided);
+    REQUIRE(test::finding_ids(findings) == kUndecided);
     CHECK(findings[0].title ==
           "netdiag peer at 10.219.9.2:47100 cannot be reached: the peer is unreachable, "
           "multicast between the hosts is undecided");
@@ -144,6 +139,6 @@ TEST_CASE("two hosts: a peer that cannot be reached -> 019 says the peer is unre
     facts.two_host.failed_stage = TwoHostStage::hello;
     facts.two_host.error = "peer answered: unsupported protocol version 2";
     const auto old_peer = judge_multicast(facts);
-    REQUIRE(ids(old_peer) == kUndecided);
+    REQUIRE(test::finding_ids(old_peer) == kUndecided);
     CHECK_THAT(old_peer[0].remedy[0], Catch::Contains("protocol version 2"));
 }

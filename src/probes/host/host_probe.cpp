@@ -25,11 +25,6 @@ Finding make_finding(std::string_view id, Severity severity, std::string title) 
     return f;
 }
 
-bool carries_default_route(const platform::HostSnapshot& host, const platform::NetInterface& i) {
-    return std::any_of(host.default_routes.begin(), host.default_routes.end(),
-                       [&](const auto& r) { return r.interface_name == i.name; });
-}
-
 nlohmann::json usb_evidence(const platform::NetInterface& i) {
     return {{"interface", i.name},
             {"driver", i.driver},

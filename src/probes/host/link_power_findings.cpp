@@ -38,11 +38,6 @@ bool mentions(const std::string& text, std::string_view part) {
     return text.find(part) != std::string::npos;
 }
 
-bool carries_default_route(const platform::HostSnapshot& host, const NetInterface& i) {
-    return std::any_of(host.default_routes.begin(), host.default_routes.end(),
-                       [&](const auto& r) { return r.interface_name == i.name; });
-}
-
 struct Context {
     const platform::HostSnapshot& host;
     const NetInterface& iface;
@@ -255,6 +250,11 @@ void judge_interface(const Context& c, std::vector<Finding>& out) {
 }
 
 }  // namespace
+
+bool carries_default_route(const platform::HostSnapshot& host, const platform::NetInterface& i) {
+    return std::any_of(host.default_routes.begin(), host.default_routes.end(),
+                       [&](const auto& r) { return r.interface_name == i.name; });
+}
 
 std::vector<Finding> judge_link_power(const platform::HostSnapshot& host) {
     std::vector<Finding> findings;

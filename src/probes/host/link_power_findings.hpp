@@ -25,6 +25,9 @@ struct RecordedDrops {
     double period_s = 0;
 };
 
+// True when one of the host's default routes leaves through this interface.
+bool carries_default_route(const platform::HostSnapshot& host, const platform::NetInterface& i);
+
 // The `host` probe's view: adapters carrying a default route whose power feature is a known
 // cause of drops (a USB adapter, a driver with reports of drops).
 std::vector<Finding> judge_link_power(const platform::HostSnapshot& host);
