@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "power_finding_ids.hpp"
 #include "run_binary.hpp"
 
 using netdiag::testing::run_netdiag;
@@ -15,16 +16,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kFixtures = NETDIAG_FIXTURES_DIR;
-
-std::vector<std::string> power_findings(const json& probe) {
-    std::vector<std::string> ids;
-    for (const auto& f : probe["findings"]) {
-        const auto id = f["id"].get<std::string>();
-        if (id == "ND-HOST-006" || id == "ND-HOST-007" || id == "ND-HOST-008") ids.push_back(id);
-    }
-    return ids;
-}
+const std::string kFixtureRoot = NETDIAG_FIXTURES_DIR;
 
 }  // namespace
 
@@ -58,15 +50,15 @@ TEST_CASE("probe host on this host: EEE asked of each adapter's driver, nothing 
           power["aspm_policy_error"].get<std::string>().empty());
     CHECK(power["plan"].is_null());
     // This host's adapters (virtio here) have no power feature that drops links.
-    CHECK(power_findings(report["probes"][0]).empty());
+    CHECK(netdiag::test::power_finding_ids(report["probes"][0]).empty());
 }
 
 TEST_CASE("igc fixture through the binary: EEE and ASPM findings, power in the HTML host table",
           "[own-ports]") {
-    const std::string env = "NETDIAG_SYSROOT=\"" + kFixtures + "/sysroot/igc-eee-aspm\" ";
+    const std::string env = "NETDIAG_SYSROOT=\"" + kFixtureRoot + "/sysroot/igc-eee-aspm\" ";
     const auto run = run_netdiag("probe host --format json", env);
     const auto report = json::parse(run.out);
-    CHECK(power_findings(report["probes"][0]) ==
+    CHECK(netdiag::test::power_finding_ids(report["probes"][0]) ==
           std::vector<std::string>{"ND-HOST-007", "ND-HOST-008"});
     CHECK(report["probes"][0]["status"] == "warn");
 
@@ -75,7 +67,7 @@ TEST_CASE("igc fixture through the binary: EEE and ASPM findings, power in the H
     CHECK(html.out.find("EEE active · ASPM l1, l1_1") != std::string::npos);
     CHECK(html.out.find("<th>PCIe ASPM policy</th><td>powersave</td>") != std::string::npos);
 
-    const std::string quiet = "NETDIAG_SYSROOT=\"" + kFixtures + "/sysroot/igc-power-off\" ";
+    const std::string quiet = "NETDIAG_SYSROOT=\"" + kFixtureRoot + "/sysroot/igc-power-off\" ";
     const auto healthy = json::parse(run_netdiag("probe host --format json", quiet).out);
     CHECK(healthy["probes"][0]["findings"].empty());
     CHECK(healthy["probes"][0]["status"] == "pass");

@@ -6,6 +6,7 @@
 // Needs the Windows build and wine64; SKIPPED with the reason otherwise.
 #include <catch2/catch.hpp>
 
+#include "power_finding_ids.hpp"
 #include "test_skip.hpp"
 
 #include <filesystem>
@@ -44,15 +45,6 @@ const json* interface_named(const json& report, const std::string& name) {
     return nullptr;
 }
 
-std::vector<std::string> power_findings(const json& report) {
-    std::vector<std::string> ids;
-    for (const auto& f : report["probes"][0]["findings"]) {
-        const auto id = f["id"].get<std::string>();
-        if (id == "ND-HOST-006" || id == "ND-HOST-007" || id == "ND-HOST-008") ids.push_back(id);
-    }
-    return ids;
-}
-
 }  // namespace
 
 TEST_CASE("adapter power under Wine: an imported class key is found by NetCfgInstanceId",
@@ -74,7 +66,7 @@ TEST_CASE("adapter power under Wine: an imported class key is found by NetCfgIns
     CHECK((*adapter)["power"]["windows"]["class_key"] == "");
     CHECK((*adapter)["power"]["windows"]["error"].get<std::string>().find(
               "has NetCfgInstanceId " + guid) != std::string::npos);
-    CHECK(power_findings(before).empty());
+    CHECK(netdiag::test::power_finding_ids(before["probes"][0]).empty());
 
     const auto reg = std::filesystem::temp_directory_path() / "adapter-power.reg";
     {

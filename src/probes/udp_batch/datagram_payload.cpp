@@ -5,7 +5,8 @@
 namespace netdiag::udp_batch {
 namespace {
 
-constexpr std::byte magic[4] = {std::byte{'N'}, std::byte{'D'}, std::byte{'U'}, std::byte{'B'}};
+constexpr std::byte payload_magic[4] = {std::byte{'N'}, std::byte{'D'}, std::byte{'U'},
+                                        std::byte{'B'}};
 
 void put_u32(std::span<std::byte> out, std::size_t at, std::uint32_t value) {
     for (int i = 0; i < 4; ++i) {
@@ -23,7 +24,7 @@ std::uint32_t get_u32(std::span<const std::byte> in, std::size_t at) {
 }  // namespace
 
 void write_header(std::span<std::byte> out, const DatagramHeader& header) {
-    std::copy(std::begin(magic), std::end(magic), out.begin());
+    std::copy(std::begin(payload_magic), std::end(payload_magic), out.begin());
     put_u32(out, 4, header.stream);
     put_u32(out, 8, header.sequence);
     put_u32(out, 12, header.size);
@@ -31,7 +32,7 @@ void write_header(std::span<std::byte> out, const DatagramHeader& header) {
 
 std::optional<DatagramHeader> read_header(std::span<const std::byte> in) {
     if (in.size() < datagram_header_size ||
-        !std::equal(std::begin(magic), std::end(magic), in.begin())) {
+        !std::equal(std::begin(payload_magic), std::end(payload_magic), in.begin())) {
         return std::nullopt;
     }
     return DatagramHeader{get_u32(in, 4), get_u32(in, 8), get_u32(in, 12)};

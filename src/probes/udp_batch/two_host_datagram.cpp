@@ -5,7 +5,7 @@
 namespace netdiag::udp_batch {
 namespace {
 
-constexpr std::array<std::uint8_t, 4> magic{'N', 'D', 'M', 'C'};
+constexpr std::array<std::uint8_t, 4> two_host_magic{'N', 'D', 'M', 'C'};
 
 // Marks sequence in seen; true the first time.
 bool first_time(std::array<std::uint64_t, 2>& seen, std::uint16_t sequence) {
@@ -20,10 +20,10 @@ bool first_time(std::array<std::uint64_t, 2>& seen, std::uint16_t sequence) {
 }  // namespace
 
 std::array<std::uint8_t, two_host_datagram_size> encode_two_host(const TwoHostDatagram& d) {
-    return {magic[0],
-            magic[1],
-            magic[2],
-            magic[3],
+    return {two_host_magic[0],
+            two_host_magic[1],
+            two_host_magic[2],
+            two_host_magic[3],
             static_cast<std::uint8_t>(d.kind),
             0,
             static_cast<std::uint8_t>(d.sequence >> 8),
@@ -40,7 +40,7 @@ std::optional<TwoHostDatagram> parse_two_host(std::span<const std::uint8_t> byte
         error = fmt::format("{} bytes expected, got {}", two_host_datagram_size, bytes.size());
         return std::nullopt;
     }
-    if (!std::equal(magic.begin(), magic.end(), bytes.begin())) {
+    if (!std::equal(two_host_magic.begin(), two_host_magic.end(), bytes.begin())) {
         error = "does not start with NDMC";
         return std::nullopt;
     }
