@@ -172,8 +172,10 @@ int run_explain_command(const std::string& id, CliIo& io) {
     for (const auto& info : probe_registry()) {
         known.insert(known.end(), info.finding_ids.begin(), info.finding_ids.end());
     }
-    const auto watch_ids = watch::watch_finding_ids();
-    known.insert(known.end(), watch_ids.begin(), watch_ids.end());
+    // watch also raises the host probe's power findings: each id is listed once.
+    for (const auto id : watch::watch_finding_ids()) {
+        if (std::find(known.begin(), known.end(), id) == known.end()) known.push_back(id);
+    }
     io.err << fmt::format("netdiag: error: unknown finding id '{}'; known ids: {}\n", id,
                           join(known, " "));
     return exit_usage;

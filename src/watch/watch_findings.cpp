@@ -178,7 +178,9 @@ Finding heartbeat_finding(const WatchFacts& facts) {
 }  // namespace
 
 std::vector<std::string_view> watch_finding_ids() {
-    return {kPeriodicDrops, kLinkDrops, kAddressLost, kHeartbeatErrors, kSourceLimited};
+    // The link power findings too: watch raises them for an adapter it saw drop.
+    return {kPeriodicDrops, kLinkDrops,       kAddressLost, kHeartbeatErrors,
+            kSourceLimited, kWindowsPowerOff, kEeeActive,   kAspmActive};
 }
 
 std::vector<Finding> judge_watch(const WatchFacts& facts, const platform::HostSnapshot& host) {

@@ -8,7 +8,7 @@
 // fuzz-sources: src/probes/wasi_af/control_flow.cpp src/probes/wasi_af/value_ops.cpp
 // fuzz-sources: src/probes/wasi_af/function_analysis.cpp src/probes/wasi_af/lint_checks.cpp
 // fuzz-sources: src/probes/wasi_af/lint.cpp src/probes/wasi_af/abstract_value.cpp
-// fuzz-sources: src/probes/wasi_af/coverage.cpp
+// fuzz-sources: src/probes/wasi_af/coverage.cpp src/probes/wasi_af/shared_walks.cpp
 #include <cstddef>
 #include <cstdint>
 #include <span>

@@ -102,7 +102,11 @@ std::string left_text(const json& left) {
 void read_expression(const json& e, FirewallRule& rule, std::string& text, const std::string& group,
                      std::uint16_t port) {
     if (!e.is_object() || e.empty()) return;
-    const auto& [key, body] = *e.items().begin();
+    // The expression's one key names its kind. (A binding to `*e.items().begin()` would refer
+    // to a temporary that is gone by the next line.)
+    const auto first = e.begin();
+    const std::string& key = first.key();
+    const json& body = first.value();
     std::string piece;
     if (key == "match" && body.is_object()) {
         const auto left = body.value("left", json());
