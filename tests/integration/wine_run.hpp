@@ -31,43 +31,15 @@ inline std::string wine_unavailable() {
 // Runs a program of the Windows build ("src/cli/netdiag.exe") with args in the build folder's
 // Wine prefix; stdout and stderr are captured.
 inline BinaryRun run_under_wine(const std::string& program, const std::string& args) {
-    static int counter = 0;
     const auto dir = windows_build_dir();
-    const auto base =
-        std::filesystem::temp_directory_path() / ("netdiag-wine-" + std::to_string(++counter));
-    const auto out = base.string() + ".out";
-    const auto err = base.string() + ".err";
-    const std::string command = "WINEPREFIX='" + (dir / "wineprefix").string() +
-                                "' WINEDEBUG=-all '" + kWine + "' '" + (dir / program).string() +
-                                "' " + args + " >'" + out + "' 2>'" + err + "'";
-    const int status = std::system(command.c_str());
-    BinaryRun run;
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = slurp(out);
-    run.err = slurp(err);
-    std::filesystem::remove(out);
-    std::filesystem::remove(err);
-    return run;
+    return run_capturing("WINEPREFIX='" + (dir / "wineprefix").string() + "' WINEDEBUG=-all '" +
+                         kWine + "' '" + (dir / program).string() + "' " + args);
 }
 
 // Runs one of Wine's own programs ("reg import Z:/tmp/x.reg") in the build folder's prefix.
 inline BinaryRun run_wine_tool(const std::string& args) {
-    static int counter = 0;
-    const auto base =
-        std::filesystem::temp_directory_path() / ("netdiag-wine-tool-" + std::to_string(++counter));
-    const auto out = base.string() + ".out";
-    const auto err = base.string() + ".err";
-    const std::string command = "WINEPREFIX='" + (windows_build_dir() / "wineprefix").string() +
-                                "' WINEDEBUG=-all '" + kWine + "' " + args + " >'" + out + "' 2>'" +
-                                err + "'";
-    const int status = std::system(command.c_str());
-    BinaryRun run;
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = slurp(out);
-    run.err = slurp(err);
-    std::filesystem::remove(out);
-    std::filesystem::remove(err);
-    return run;
+    return run_capturing("WINEPREFIX='" + (windows_build_dir() / "wineprefix").string() +
+                         "' WINEDEBUG=-all '" + kWine + "' " + args);
 }
 
 }  // namespace netdiag::testing
