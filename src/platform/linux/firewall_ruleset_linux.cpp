@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstring>
 
 #include "netdiag/multicast.hpp"
+#include "platform/posix/spawn_child.hpp"
 
 namespace netdiag::platform::multicast {
 namespace {
@@ -49,24 +51,15 @@ FirewallRuleset read_firewall_ruleset(std::chrono::steady_clock::time_point dead
         out.note = "pipe failed";
         return out;
     }
-    const char* argv[] = {nft.c_str(), "-j", "list", "ruleset", nullptr};
-    const pid_t pid = ::fork();
-    if (pid < 0) {
+    const auto child =
+        posix::spawn_child(nft, {"-j", "list", "ruleset"}, {.stdout_fd = pipe_fds[1]});
+    if (child.pid < 0) {
         ::close(pipe_fds[0]);
         ::close(pipe_fds[1]);
-        out.note = "fork failed";
+        out.note = std::string("starting nft failed: ") + std::strerror(child.error);
         return out;
     }
-    if (pid == 0) {
-        ::dup2(pipe_fds[1], STDOUT_FILENO);
-        const int devnull = ::open("/dev/null", O_RDWR);
-        if (devnull >= 0) {
-            ::dup2(devnull, STDIN_FILENO);
-            ::dup2(devnull, STDERR_FILENO);
-        }
-        ::execv(nft.c_str(), const_cast<char* const*>(argv));
-        ::_exit(127);
-    }
+    const pid_t pid = child.pid;
     ::close(pipe_fds[1]);
     bool timed_out = false;
     std::array<char, 65536> buffer{};

@@ -1,8 +1,6 @@
-// Starting, waiting for and killing accept worker processes (posix_spawn: safe to call from a
-// multi-threaded process, unlike fork followed by arbitrary code).
+// Starting, waiting for and killing accept worker processes.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,8 +10,7 @@
 
 #include "netdiag/platform.hpp"
 #include "platform/posix/accept_posix.hpp"
-
-extern char** environ;
+#include "platform/posix/spawn_child.hpp"
 
 namespace netdiag::platform::accept::posix {
 namespace {
@@ -38,37 +35,21 @@ SpawnedProcess spawn_process(const std::filesystem::path& executable,
         for (int* fd : {&to_child[0], &to_child[1], &from_child[0], &from_child[1]}) close_fd(*fd);
         return process;
     }
-    // dup2(fd, fd) would keep close-on-exec: move the listener off descriptor 3 first.
-    int passed = inherited_fd;
-    if (inherited_fd == 3) passed = ::fcntl(inherited_fd, F_DUPFD_CLOEXEC, 10);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    if (passed >= 0) posix_spawn_file_actions_adddup2(&actions, passed, 3);
-
-    std::vector<std::string> argv_text{executable.string()};
-    argv_text.insert(argv_text.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : argv_text) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (passed != inherited_fd) ::close(passed);
+    const auto child = platform::posix::spawn_child(executable.string(), args,
+                                                    {.stdin_fd = to_child[0],
+                                                     .stdout_fd = from_child[1],
+                                                     .stderr_fd = -1,
+                                                     .fd3 = inherited_fd});
     ::close(to_child[0]);
     ::close(from_child[1]);
-    if (rc != 0) {
-        process.error = describe_native_error(rc);
+    if (child.pid < 0) {
+        process.error = describe_native_error(child.error);
         process.failed_step = "posix_spawn " + executable.string();
         ::close(to_child[1]);
         ::close(from_child[0]);
         return process;
     }
-    process.pid = pid;
+    process.pid = child.pid;
     process.to_child = to_child[1];
     process.from_child = from_child[0];
     return process;

@@ -1,4 +1,4 @@
-// POSIX: fork/exec wat2wasm with stdout and stderr on pipes, poll both until the child closes
+// POSIX: start wat2wasm with stdout and stderr on pipes, poll both until the child closes
 // them or the deadline passes.
 #include <fcntl.h>
 #include <poll.h>
@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "netdiag/wat_convert.hpp"
+#include "platform/posix/spawn_child.hpp"
 
 namespace netdiag::platform {
 namespace {
@@ -62,23 +63,14 @@ WatConversion convert_wat_to_wasm(const std::string& wat_path,
         ::close(out_pipe[1]);
         return out;
     }
-    // Everything the child needs is prepared before fork: only async-signal-safe calls after it.
-    const char* argv[] = {out.tool.c_str(), "--debug-names", wat_path.c_str(), "--output=-",
-                          nullptr};
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        out.message = std::string("fork: ") + std::strerror(errno);
+    const auto child = posix::spawn_child(out.tool, {"--debug-names", wat_path, "--output=-"},
+                                          {.stdout_fd = out_pipe[1], .stderr_fd = err_pipe[1]});
+    if (child.pid < 0) {
+        out.message = std::string("posix_spawn: ") + std::strerror(child.error);
         for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
         return out;
     }
-    if (pid == 0) {
-        ::dup2(out_pipe[1], STDOUT_FILENO);
-        ::dup2(err_pipe[1], STDERR_FILENO);
-        const int devnull = ::open("/dev/null", O_RDONLY);
-        if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-        ::execv(out.tool.c_str(), const_cast<char* const*>(argv));
-        ::_exit(127);
-    }
+    const pid_t pid = child.pid;
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};

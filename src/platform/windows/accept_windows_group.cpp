@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/child_start_gate.hpp"
 #include "platform/windows/accept_windows_internal.hpp"
 
 namespace netdiag::platform::accept {
@@ -77,10 +78,13 @@ Spawned spawn_worker(const std::filesystem::path& executable, const std::wstring
     startup.lpAttributeList = have_list ? attributes : nullptr;
 
     std::wstring command = L"\"" + executable.wstring() + L"\" " + arguments;
-    const BOOL ok =
-        ::CreateProcessW(executable.wstring().c_str(), command.data(), nullptr, nullptr, TRUE,
-                         CREATE_NO_WINDOW | (have_list ? EXTENDED_STARTUPINFO_PRESENT : 0), nullptr,
-                         nullptr, &startup.StartupInfo, &spawned.process);
+    BOOL ok = FALSE;
+    {
+        const auto gate = netdiag::platform::hold_for_child_start();
+        ok = ::CreateProcessW(executable.wstring().c_str(), command.data(), nullptr, nullptr, TRUE,
+                              CREATE_NO_WINDOW | (have_list ? EXTENDED_STARTUPINFO_PRESENT : 0),
+                              nullptr, nullptr, &startup.StartupInfo, &spawned.process);
+    }
     if (!ok) fail("CreateProcessW");
     if (have_list) ::DeleteProcThreadAttributeList(attributes);
     ::CloseHandle(child_in);

@@ -161,7 +161,11 @@ SysError MulticastSocket::open(Family family) {
     close();
     if (!state_) state_ = std::make_unique<State>();
     state_->family = family;
-    state_->socket = ::socket(family == Family::ipv4 ? AF_INET : AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+    // Not inheritable: a worker or tool started meanwhile would otherwise keep the port bound
+    // for its whole life.
+    state_->socket =
+        ::WSASocketW(family == Family::ipv4 ? AF_INET : AF_INET6, SOCK_DGRAM, IPPROTO_UDP, nullptr,
+                     0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (state_->socket == INVALID_SOCKET) return last_socket_error();
     return {};
 }

@@ -7,6 +7,7 @@
 #include "platform/windows/win_internal.hpp"
 
 #include "netdiag/wat_convert.hpp"
+#include "platform/child_start_gate.hpp"
 
 namespace netdiag::platform {
 namespace {
@@ -70,8 +71,12 @@ WatConversion convert_wat_to_wasm(const std::string& wat_path,
     si.hStdOutput = err;
     si.hStdError = err;
     PROCESS_INFORMATION pi{};
-    const BOOL started = CreateProcessW(tool.c_str(), command.data(), nullptr, nullptr, TRUE,
-                                        CREATE_NO_WINDOW, nullptr, nullptr, &si, &pi);
+    BOOL started = FALSE;
+    {
+        const auto gate = hold_for_child_start();
+        started = CreateProcessW(tool.c_str(), command.data(), nullptr, nullptr, TRUE,
+                                 CREATE_NO_WINDOW, nullptr, nullptr, &si, &pi);
+    }
     CloseHandle(err);
     if (!started) {
         out.message = windows::describe_call_failure("CreateProcessW", GetLastError());

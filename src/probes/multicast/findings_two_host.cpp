@@ -3,6 +3,7 @@
 // is unreachable, unicast was lost too, or a side could not send; multicast stays undecided).
 #include "probes/multicast/findings_common.hpp"
 #include "probes/multicast/multicast_findings.hpp"
+#include "probes/multicast/multicast_report.hpp"
 
 namespace netdiag::mcast {
 namespace {
@@ -33,12 +34,6 @@ bool drops(Verdict v) {
 
 bool undecided(Verdict v) {
     return v == Verdict::failed || v == Verdict::sender_refused || v == Verdict::unicast_lost;
-}
-
-nlohmann::json direction_json(const TwoHostDirection& d) {
-    return {{"sent_multicast", d.sent_multicast}, {"received_multicast", d.received_multicast},
-            {"sent_unicast", d.sent_unicast},     {"received_unicast", d.received_unicast},
-            {"send_error", d.send_error},         {"error", d.error}};
 }
 
 std::string this_host(const TwoHostCheck& c) {

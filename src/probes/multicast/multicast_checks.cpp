@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "platform/child_start_gate.hpp"
 #include "platform/interface_names.hpp"
 
 namespace netdiag::mcast {
@@ -81,6 +82,8 @@ std::vector<BindCheck> run_bind_checks(const MulticastFacts& facts) {
         checks.push_back(
             {"wildcard, SO_EXCLUSIVEADDRUSE", wildcard, {.exclusive = true}, false, {}});
     }
+    // Each socket must be gone when the next check binds: see child_start_gate.hpp.
+    const auto no_child_starts = platform::hold_against_child_starts();
     for (auto& check : checks) {
         mc::MulticastSocket socket;
         check.error = socket.open(facts.family);

@@ -151,16 +151,6 @@ const char* stage_name(TwoHostStage stage) {
     return "";
 }
 
-nlohmann::json direction_json(const TwoHostDirection& d) {
-    return {{"attempted", d.attempted},
-            {"sent_multicast", d.sent_multicast},
-            {"received_multicast", d.received_multicast},
-            {"sent_unicast", d.sent_unicast},
-            {"received_unicast", d.received_unicast},
-            {"send_error", d.send_error},
-            {"error", d.error}};
-}
-
 nlohmann::json two_host_table(const MulticastFacts& facts) {
     const auto& c = facts.two_host;
     nlohmann::json table = {
@@ -322,6 +312,16 @@ nlohmann::json measurements(const MulticastFacts& facts) {
     }
     if (!z.answers.empty()) m["tables"].push_back(zenoh_table(facts));
     return m;
+}
+
+nlohmann::json direction_json(const TwoHostDirection& d) {
+    return {{"attempted", d.attempted},
+            {"sent_multicast", d.sent_multicast},
+            {"received_multicast", d.received_multicast},
+            {"sent_unicast", d.sent_unicast},
+            {"received_unicast", d.received_unicast},
+            {"send_error", d.send_error},
+            {"error", d.error}};
 }
 
 }  // namespace netdiag::mcast

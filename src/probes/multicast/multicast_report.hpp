@@ -10,4 +10,7 @@ namespace netdiag::mcast {
 
 nlohmann::json measurements(const MulticastFacts& facts);
 
+// One direction of the two-host check, as the measurements and the findings' evidence show it.
+nlohmann::json direction_json(const TwoHostDirection& direction);
+
 }  // namespace netdiag::mcast

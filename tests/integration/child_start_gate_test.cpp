@@ -1,0 +1,108 @@
+// A port that a check bound and closed is free again at once, even while other threads start
+// child processes: the child-start gate keeps a forked child from holding a copy of the
+// check's socket (the false "held by an unnamed process" seen under load).
+#include <catch2/catch.hpp>
+
+#ifndef _WIN32
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include <atomic>
+#include <thread>
+
+#include "multicast/probe_run.hpp"
+#include "netdiag/multicast.hpp"
+#include "platform/child_start_gate.hpp"
+#include "platform/posix/spawn_child.hpp"
+
+namespace mc = netdiag::platform::multicast;
+
+namespace {
+
+// Starts and reaps /bin/true as fast as it can until told to stop; returns how many ran.
+int start_children_until(const std::atomic<bool>& stop) {
+    int started = 0;
+    while (!stop.load()) {
+        const auto child = netdiag::platform::posix::spawn_child("/bin/true", {}, {});
+        if (child.pid < 0) continue;
+        int status = 0;
+        while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        ++started;
+    }
+    return started;
+}
+
+}  // namespace
+
+TEST_CASE("a port bound and closed under the gate is free while children start",
+          "[loopback][child_start_gate]") {
+    const std::uint16_t port = netdiag::testing::free_udp_port();
+    REQUIRE(port != 0);
+    std::atomic<bool> stop{false};
+    int children = 0;
+    std::thread starter([&] { children = start_children_until(stop); });
+
+    int conflicts = 0;
+    constexpr int rounds = 400;
+    for (int round = 0; round < rounds; ++round) {
+        const auto no_child_starts = netdiag::platform::hold_against_child_starts();
+        {
+            mc::MulticastSocket exclusive;
+            REQUIRE_FALSE(exclusive.open(mc::Family::ipv4));
+            REQUIRE_FALSE(exclusive.bind("127.0.0.1", port));  // no reuse: nobody may share
+        }
+        mc::MulticastSocket sharing;
+        REQUIRE_FALSE(sharing.open(mc::Family::ipv4));
+        if (sharing.bind("127.0.0.1", port, {.reuse_address = true})) ++conflicts;
+    }
+    stop = true;
+    starter.join();
+    INFO("children started meanwhile: " << children);
+    CHECK(children > 0);
+    CHECK(conflicts == 0);
+}
+
+TEST_CASE("a started child gets exactly the descriptors it was given",
+          "[loopback][child_start_gate]") {
+    int out[2];
+    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+    const auto child = netdiag::platform::posix::spawn_child(
+        "/bin/sh", {"-c", "echo given; ls /proc/self/fd"}, {.stdout_fd = out[1]});
+    ::close(out[1]);
+    REQUIRE(child.pid > 0);
+    std::string text;
+    char buffer[512];
+    for (ssize_t got; (got = ::read(out[0], buffer, sizeof buffer)) > 0;) text.append(buffer, got);
+    ::close(out[0]);
+    int status = 0;
+    REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    // ls lists 0, 1, 2 and the directory it reads (3), and whatever this test process itself
+    // inherited without close-on-exec; nothing netdiag opened.
+    std::string expected = "given\n";
+    std::set<std::string> names{"0", "1", "2", "3"};
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+        const int fd = std::stoi(entry.path().filename().string());
+        const int flags = ::fcntl(fd, F_GETFD);
+        if (fd > 3 && flags >= 0 && (flags & FD_CLOEXEC) == 0) names.insert(std::to_string(fd));
+    }
+    for (const auto& name : names) expected += name + "\n";  // ls sorts by name, as std::set
+    CHECK(text == expected);
+}
+
+TEST_CASE("a program that cannot start is an error, not a child", "[loopback][child_start_gate]") {
+    const auto child = netdiag::platform::posix::spawn_child("/nonexistent/netdiag-tool", {}, {});
+    CHECK(child.pid == -1);
+    CHECK(child.error == ENOENT);
+}
+
+#endif
