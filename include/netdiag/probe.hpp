@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "netdiag/measurement_gate.hpp"
 #include "netdiag/model.hpp"
 #include "netdiag/platform.hpp"
 
@@ -29,14 +30,14 @@ struct ProbeOptions {
         udp_peer;  // HOST:PORT of `netdiag peer`: send through a real interface, verify there
     std::string udp_target;  // HOST[:PORT]: only check the OS accepts each path (default port 9)
     std::string udp_source;  // the source address to pin (default: the one the route picks)
-    std::chrono::milliseconds udp_measure{250};  // throughput window per send path; 0 = skip
+    std::chrono::milliseconds udp_measure{150};  // throughput window per send path; 0 = skip
     std::size_t udp_datagram_size = 1400;
     std::size_t udp_batch = 32;  // datagrams per batched call
     // multicast
     std::string multicast_group = "224.0.0.224";  // Zenoh's scouting group; IPv6 groups too
     std::uint16_t multicast_port = 7446;
     std::vector<std::string> multicast_interfaces;  // only these (by name); empty = every one
-    std::chrono::milliseconds zenoh_window{1000};   // how long to collect Zenoh Hello replies
+    std::chrono::milliseconds zenoh_window{800};   // how long to collect Zenoh Hello replies
     // shared-accept
     unsigned accept_workers = 4;
     unsigned accept_connections = 200;
@@ -56,9 +57,11 @@ class ProbeContext {
 public:
     using ProgressSink = std::function<void(std::string_view probe, std::string_view line)>;
 
+    // Probes of one run share one gate; without one, the context has a gate of its own.
     ProbeContext(std::string probe_id, const platform::HostSnapshot& host,
                  const ProbeOptions& options, std::chrono::steady_clock::time_point deadline,
-                 const std::atomic<bool>& cancel_flag, ProgressSink progress = {});
+                 const std::atomic<bool>& cancel_flag, ProgressSink progress = {},
+                 std::shared_ptr<MeasurementGate> gate = {});
 
     const std::string& probe_id() const { return probe_id_; }
     const platform::HostSnapshot& host() const { return host_; }
@@ -71,6 +74,10 @@ public:
     bool interrupted() const;
     // A short human line about what the probe is doing now (shown on a TTY only).
     void progress(std::string_view line) const;
+    // The run's measurement gate (measurement_gate.hpp), waited for until the probe is
+    // cancelled. A lock that does not own the gate means the probe was cancelled first.
+    [[nodiscard]] MeasuringAlone measure_alone() const;
+    [[nodiscard]] WorkingAlongside work_alongside() const;
 
 private:
     std::string probe_id_;
@@ -79,6 +86,7 @@ private:
     std::chrono::steady_clock::time_point deadline_;
     const std::atomic<bool>& cancel_flag_;
     ProgressSink progress_;
+    std::shared_ptr<MeasurementGate> gate_;
 };
 
 class Probe {
@@ -89,14 +97,22 @@ public:
     virtual ProbeResult run(ProbeContext& context) = 0;
 };
 
+// How a probe shares the host with the others of a run (measurement_gate.hpp). The runner
+// starts every probe at once either way; the probe itself takes the gate, and this field says
+// so in `netdiag list` and the docs.
+enum class HostUse {
+    waits,            // talks to the network and waits; takes no gate
+    works_alongside,  // heavy work that would skew a measurement: holds the gate shared
+    measures_alone,   // a timing figure: holds the gate alone while it measures
+};
+
 struct ProbeInfo {
     std::string_view id;
     std::string_view title;
     std::string_view summary;
     std::vector<std::string_view> platforms;  // "linux", "windows"
     std::vector<std::string_view> finding_ids;
-    // Needs the host to itself while it measures timing: the runner runs it alone.
-    bool exclusive = false;
+    HostUse host_use = HostUse::waits;
     std::function<std::unique_ptr<Probe>()> make;
 };
 

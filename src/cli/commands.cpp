@@ -147,7 +147,9 @@ int run_probe_command(const ProbeCommandOptions& options, CliIo& io) {
 int run_list_command(CliIo& io) {
     for (const auto& info : probe_registry()) {
         io.out << fmt::format("{:<14} {}{}\n", info.id, info.title,
-                              info.exclusive ? " (runs alone: measures timing)" : "");
+                              info.host_use == HostUse::measures_alone
+                                  ? " (measures timing with the host to itself)"
+                                  : "");
         io.out << fmt::format("{:<14} {}\n", "", info.summary);
         io.out << fmt::format("{:<14} platforms: {}\n", "", join(info.platforms, ", "));
         io.out << fmt::format("{:<14} findings:  {}\n\n", "", join(info.finding_ids, " "));

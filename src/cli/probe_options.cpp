@@ -152,7 +152,7 @@ void add_probe_options(CLI::App& probe, ProbeOptions& options) {
         .add_option_function<unsigned>(
             "--udp-measure-ms",
             [&options](unsigned value) { options.udp_measure = std::chrono::milliseconds(value); },
-            "udp-batch: throughput window per send path in ms, 0 to skip (default 250)")
+            "udp-batch: throughput window per send path in ms, 0 to skip (default 150)")
         ->check(CLI::Range(0u, 60000u))
         ->type_name("MS")
         ->group("Probe udp-batch");
@@ -188,7 +188,7 @@ void add_probe_options(CLI::App& probe, ProbeOptions& options) {
         .add_option_function<std::string>(
             "--zenoh-window",
             [&options](const std::string& value) { options.zenoh_window = *parse_duration(value); },
-            "multicast: how long to collect Zenoh Hello replies (default 1s, 0 to skip)")
+            "multicast: how long to collect Zenoh Hello replies (default 800ms, 0 to skip)")
         ->check(duration_validator())
         ->type_name("DURATION")
         ->group("Probe multicast");

@@ -21,6 +21,7 @@ struct ProbeRun {
     platform::HostSnapshot host;
     ProbeOptions options;
     ProbeContext::ProgressSink progress;
+    std::shared_ptr<MeasurementGate> gate;  // the run's; shared so an abandoned probe keeps it
     std::atomic<bool> cancel{false};
     Clock::time_point started;
     Clock::time_point deadline;
@@ -43,7 +44,7 @@ void execute(const std::shared_ptr<ProbeRun>& run) {
     ProbeResult result;
     try {
         ProbeContext context(std::string(run->info.id), run->host, run->options, run->deadline,
-                             run->cancel, run->progress);
+                             run->cancel, run->progress, run->gate);
         auto probe = run->info.make();
         result = probe->run(context);
         result.probe = std::string(run->info.id);
@@ -82,9 +83,10 @@ struct StartedProbe {
 };
 
 StartedProbe start(const ProbeInfo* info, const platform::HostSnapshot& host,
-                   const RunOptions& options) {
+                   const RunOptions& options, const std::shared_ptr<MeasurementGate>& gate) {
     auto run = std::make_shared<ProbeRun>();
     run->info = *info;
+    run->gate = gate;
     run->host = host;
     run->options = options.probe_options;
     run->progress = options.progress;
@@ -148,23 +150,15 @@ RunOutcome run_probes(const std::vector<const ProbeInfo*>& probes,
     RunOutcome outcome;
     outcome.results.resize(probes.size());
 
-    // Shared probes first, all at once; then each exclusive probe alone, so timing
-    // measurements are not disturbed by the others.
-    std::vector<std::pair<size_t, StartedProbe>> shared;
+    // Every probe at once. A probe that measures timing takes the measurement gate only while
+    // it measures, so the others' waiting overlaps its measuring (measurement_gate.hpp).
+    const auto gate = std::make_shared<MeasurementGate>();
+    std::vector<std::pair<size_t, StartedProbe>> started;
     for (size_t i = 0; i < probes.size(); ++i) {
-        if (!probes[i]->exclusive && !interrupted(options)) {
-            shared.emplace_back(i, start(probes[i], host, options));
-        }
+        if (!interrupted(options)) started.emplace_back(i, start(probes[i], host, options, gate));
     }
-    for (auto& [index, started] : shared) {
-        outcome.results[index] = collect(started, options, outcome);
-    }
-
-    for (size_t i = 0; i < probes.size(); ++i) {
-        if (!probes[i]->exclusive) continue;
-        if (interrupted(options)) continue;
-        auto started = start(probes[i], host, options);
-        outcome.results[i] = collect(started, options, outcome);
+    for (auto& [index, probe] : started) {
+        outcome.results[index] = collect(probe, options, outcome);
     }
 
     for (size_t i = 0; i < probes.size(); ++i) {

@@ -1,5 +1,6 @@
-// Runs probes: concurrently, except those that need the host to themselves; each under its own
-// deadline. A probe that throws or overruns becomes status `error`; the run always goes on.
+// Runs probes concurrently, each under its own deadline; a probe that measures timing holds the
+// run's measurement gate while it does. A probe that throws or overruns becomes status `error`; the
+// run always goes on.
 #pragma once
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// The runner: a throwing probe, a hanging probe, concurrency, exclusive probes, interruption.
+// The runner: a throwing probe, a hanging probe, concurrency, the measurement gate, interruption.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -30,11 +30,9 @@ private:
     std::function<ProbeResult(ProbeContext&)> body_;
 };
 
-ProbeInfo probe(std::string_view id, std::function<ProbeResult(ProbeContext&)> body,
-                bool exclusive = false) {
+ProbeInfo probe(std::string_view id, std::function<ProbeResult(ProbeContext&)> body) {
     ProbeInfo info;
     info.id = id;
-    info.exclusive = exclusive;
     info.make = [body] { return std::make_unique<LambdaProbe>(body); };
     return info;
 }
@@ -117,50 +115,95 @@ TEST_CASE("a probe that watches its deadline returns in time with its findings")
     CHECK_FALSE(outcome.abandoned_threads);
 }
 
-TEST_CASE("shared probes run concurrently, exclusive ones alone") {
-    // Each shared probe waits until all three shared ones are running at once: only a runner
-    // that runs them concurrently lets them meet. The exclusive one checks that nobody else runs.
+TEST_CASE("every probe runs at once") {
+    // Each probe waits until all four are running: only a runner that starts them together
+    // lets them meet.
     std::mutex mutex;
     std::condition_variable changed;
     int running = 0;
-    bool exclusive_running = false;
-    bool all_three_met = false;
-    bool overlap_with_exclusive = false;
-    auto shared = [&](ProbeContext&) {
+    int met = 0;
+    auto body = [&](ProbeContext&) {
         std::unique_lock lock(mutex);
-        if (exclusive_running) overlap_with_exclusive = true;
         ++running;
         changed.notify_all();
-        if (changed.wait_for(lock, 5s, [&] { return running >= 3 || all_three_met; })) {
-            all_three_met = true;
-        }
-        --running;
+        if (changed.wait_for(lock, 5s, [&] { return running >= 4; })) ++met;
         return ProbeResult{};
     };
-    auto exclusive = [&](ProbeContext&) {
-        std::lock_guard lock(mutex);
-        if (running > 0) overlap_with_exclusive = true;
-        exclusive_running = true;
-        return ProbeResult{};
-    };
-    const auto a = probe("a", shared);
-    const auto b = probe("b", shared);
-    const auto c = probe("c", shared);
-    const auto x = probe(
-        "x",
-        [&](ProbeContext& context) {
-            auto result = exclusive(context);
-            std::lock_guard lock(mutex);
-            exclusive_running = false;
-            return result;
-        },
-        true);
-    const auto outcome = run_probes({&a, &x, &b, &c}, {}, {});
-    CHECK(all_three_met);
-    CHECK_FALSE(overlap_with_exclusive);
+    const auto a = probe("a", body);
+    const auto b = probe("b", body);
+    const auto c = probe("c", body);
+    const auto d = probe("d", body);
+    const auto outcome = run_probes({&a, &b, &c, &d}, {}, {});
+    CHECK(met == 4);
     // Results keep the order the probes were given.
-    CHECK(outcome.results[1].probe == "x");
+    CHECK(outcome.results[2].probe == "c");
     for (const auto& r : outcome.results) CHECK(r.status == ProbeStatus::pass);
+}
+
+TEST_CASE("a probe measuring alone overlaps waiting probes, never heavy work") {
+    // "measure" holds the gate alone; "heavy" holds it shared; "waiter" takes nothing and must
+    // run while "measure" measures. The heavy probes must never hold the gate at that time.
+    std::atomic<int> heavy_inside{0};
+    std::atomic<bool> overlap{false};
+    std::atomic<int> heavy_done{0};
+    ReadyFlag measuring;
+    ReadyFlag waiter_saw_measuring;
+    auto heavy = [&](ProbeContext& context) {
+        const auto alongside = context.work_alongside();
+        REQUIRE(alongside.owns_lock());
+        ++heavy_inside;
+        std::this_thread::sleep_for(20ms);
+        --heavy_inside;
+        ++heavy_done;
+        return ProbeResult{};
+    };
+    const auto h1 = probe("heavy-1", heavy);
+    const auto h2 = probe("heavy-2", heavy);
+    const auto m = probe("measure", [&](ProbeContext& context) {
+        const auto alone = context.measure_alone();
+        REQUIRE(alone.owns_lock());
+        measuring.set();
+        for (int i = 0; i < 10; ++i) {
+            if (heavy_inside.load() > 0) overlap = true;
+            std::this_thread::sleep_for(5ms);
+        }
+        waiter_saw_measuring.wait_for(5s);  // the waiting probe runs meanwhile
+        return ProbeResult{};
+    });
+    const auto w = probe("waiter", [&](ProbeContext&) {
+        if (measuring.wait_for(5s)) waiter_saw_measuring.set();
+        return ProbeResult{};
+    });
+    const auto outcome = run_probes({&h1, &m, &w, &h2}, {}, {});
+    CHECK_FALSE(overlap);
+    CHECK(heavy_done == 2);
+    CHECK(waiter_saw_measuring.is_set());
+    for (const auto& r : outcome.results) CHECK(r.status == ProbeStatus::pass);
+}
+
+TEST_CASE("waiting for the gate ends at the probe's deadline, unowned") {
+    ReadyFlag holding;
+    const auto holder = probe("holder", [&](ProbeContext& context) {
+        const auto alongside = context.work_alongside();
+        holding.set();
+        while (!context.cancelled()) std::this_thread::sleep_for(2ms);
+        return ProbeResult{};
+    });
+    bool owned = true;
+    Clock::duration waited{};
+    const auto m = probe("measure", [&](ProbeContext& context) {
+        holding.wait_for(5s);
+        const auto asked = Clock::now();
+        const auto alone = context.measure_alone();
+        waited = Clock::now() - asked;
+        owned = alone.owns_lock();
+        return ProbeResult{};
+    });
+    RunOptions options;
+    options.timeout = 300ms;
+    run_probes({&holder, &m}, {}, options);
+    CHECK_FALSE(owned);
+    CHECK(waited < 2s);  // bounded by the 300 ms deadline, loosely
 }
 
 TEST_CASE("an interrupt stops the run promptly and marks it") {
@@ -170,32 +213,46 @@ TEST_CASE("an interrupt stops the run promptly and marks it") {
         while (!context.cancelled()) std::this_thread::sleep_for(2ms);
         return ProbeResult{};
     });
-    const auto later = probe(
-        "later", [](ProbeContext&) { return ProbeResult{}; }, true);
     const auto start = Clock::now();
-    const auto outcome = run_interrupted_when({&started}, {&slow, &later});
+    const auto outcome = run_interrupted_when({&started}, {&slow});
     CHECK(Clock::now() - start < 5s);  // the deadline is 10 s
     CHECK(outcome.interrupted);
     // It returned what it had, nothing: cut short, so not a pass.
     CHECK(outcome.results[0].status == ProbeStatus::skip);
     CHECK(outcome.results[0].reason == "interrupted before it finished");
+}
+
+TEST_CASE("a run interrupted before it starts runs nothing and says so") {
+    bool ran = false;
+    const auto p = probe("p", [&](ProbeContext&) {
+        ran = true;
+        return ProbeResult{};
+    });
+    std::atomic<bool> interrupt{true};
+    RunOptions options;
+    options.interrupt = &interrupt;
+    const auto outcome = run_probes({&p}, {}, options);
+    CHECK_FALSE(ran);
+    CHECK(outcome.interrupted);
     // Never started: skipped, not broken.
-    CHECK(outcome.results[1].status == ProbeStatus::skip);
-    CHECK(outcome.results[1].reason == "not run: the run was interrupted");
+    CHECK(outcome.results[0].status == ProbeStatus::skip);
+    CHECK(outcome.results[0].reason == "not run: the run was interrupted");
 }
 
 TEST_CASE("an interrupted probe keeps its findings; one that ended first keeps its pass") {
-    // Shared probes run before exclusive ones: "quick" has ended and been recorded by the time
-    // the exclusive "finding" starts, and the interrupt comes only then.
+    // "quick" has returned by the time "finding" says it started, and the interrupt comes
+    // only then.
+    ReadyFlag quick_done;
     ReadyFlag finding_started;
-    const auto quick = probe("quick", [](ProbeContext&) { return ProbeResult{}; });
-    const auto finding = probe(
-        "finding",
-        [&](ProbeContext& context) {
-            finding_started.set();
-            return warning_when_cancelled(context);
-        },
-        true);
+    const auto quick = probe("quick", [&](ProbeContext&) {
+        quick_done.set();
+        return ProbeResult{};
+    });
+    const auto finding = probe("finding", [&](ProbeContext& context) {
+        quick_done.wait_for(5s);
+        finding_started.set();
+        return warning_when_cancelled(context);
+    });
     const auto outcome = run_interrupted_when({&finding_started}, {&quick, &finding});
     CHECK(outcome.results[0].status == ProbeStatus::pass);
     CHECK(outcome.results[1].status == ProbeStatus::warn);

@@ -40,6 +40,12 @@ std::string interface_name_of(const MulticastFacts& facts, unsigned index) {
     return fmt::format("ifindex {}", index);
 }
 
+bool is_own_scout(const ZenohScouting& zenoh, const mc::Datagram& datagram) {
+    return datagram.bytes == zenoh.own_scout &&
+           std::find(zenoh.own_ports.begin(), zenoh.own_ports.end(), datagram.source_port) !=
+               zenoh.own_ports.end();
+}
+
 mc::InterfaceSelector selector_for(const InterfaceCheck& row) {
     if (row.is_default) return {};
     return {.ipv4_address = row.address, .index = row.index};
@@ -189,7 +195,7 @@ void run_interface_checks(MulticastFacts& facts, Clock::time_point wait_until) {
                 row->looped_back = !row->looped_elsewhere;
                 break;
             }
-            ++row->foreign_datagrams;
+            if (!is_own_scout(facts.zenoh, *got.datagram)) ++row->foreign_datagrams;
         }
     }
 }

@@ -79,6 +79,10 @@ struct ZenohScouting {
     std::vector<ZenohAnswer> answers;
     std::vector<std::string> undecodable;  // "ADDRESS:PORT: offset 3: …"
     unsigned window_ms = 0;
+    // The Scout's own source ports: the loop-back checks, bound to the same group and port
+    // while nodes answer, receive this Scout too and must not count it as another sender's.
+    std::vector<std::uint16_t> own_ports;
+    std::vector<std::uint8_t> own_scout;
 };
 
 // One membership on the single socket Zenoh opens for the group.

@@ -81,6 +81,20 @@ public:
         context.progress("join and loop back on each interface");
         facts.interfaces =
             mcast::plan_interfaces(context.host(), facts.family, options.multicast_interfaces);
+        // The Scout goes out first: Zenoh nodes answer while the checks below run, and their
+        // Hellos wait in the Scout sockets' buffers until the window ends.
+        mcast::ZenohScout scout;
+        auto scout_until = Clock::now();
+        if (options.zenoh_window.count() > 0 && !context.cancelled()) {
+            context.progress("Zenoh scouting");
+            const auto start = Clock::now();
+            scout_until =
+                std::min(start + options.zenoh_window, context.deadline() - kDeadlineMargin);
+            facts.zenoh.window_ms = static_cast<unsigned>(std::max<long long>(
+                0, std::chrono::duration_cast<milliseconds>(scout_until - start).count()));
+            scout.send(facts);
+        }
+
         const auto loop_until =
             std::min(Clock::now() + kLoopbackWait, context.deadline() - kDeadlineMargin);
         mcast::run_interface_checks(facts, loop_until);
@@ -103,16 +117,9 @@ public:
                 [&context] { return context.interrupted(); });
         }
 
-        if (options.zenoh_window.count() > 0 && !context.cancelled()) {
-            context.progress("Zenoh scouting");
-            mcast::ZenohScout scout;
-            const auto start = Clock::now();
-            const auto until =
-                std::min(start + options.zenoh_window, context.deadline() - kDeadlineMargin);
-            facts.zenoh.window_ms = static_cast<unsigned>(std::max<long long>(
-                0, std::chrono::duration_cast<milliseconds>(until - start).count()));
-            scout.send(facts);
-            scout.collect(facts, until, [&context] { return context.interrupted(); });
+        if (facts.zenoh.attempted) {
+            context.progress("Zenoh Hellos");
+            scout.collect(facts, scout_until, [&context] { return context.interrupted(); });
         }
 
         facts.reverse_path.drops_after = mc::reverse_path_drops();

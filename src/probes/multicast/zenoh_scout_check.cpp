@@ -14,10 +14,12 @@ namespace zenoh = proto::zenoh;
 
 void ZenohScout::send(MulticastFacts& facts) {
     facts.zenoh.attempted = true;
+    sent_at_ = std::chrono::steady_clock::now();
     // Routers and peers answer a Scout for them; clients never answer.
     const auto scout = zenoh::encode(zenoh::Scout{});
+    facts.zenoh.own_scout.assign(scout.begin(), scout.end());
     for (const auto& row : facts.interfaces) {
-        if (!row.tried) continue;
+        if (!row.skipped.empty()) continue;  // the interfaces the loop-back checks try
         Outlet outlet{row.name, {}};
         SysError error = outlet.socket.open(facts.family);
         if (!error) error = outlet.socket.bind({}, 0);
@@ -33,6 +35,7 @@ void ZenohScout::send(MulticastFacts& facts) {
             continue;
         }
         facts.zenoh.sent_on.push_back(row.name);
+        if (const auto port = outlet.socket.local_port()) facts.zenoh.own_ports.push_back(*port);
         outlets_.push_back(std::move(outlet));
     }
 }
@@ -42,7 +45,6 @@ void ZenohScout::collect(MulticastFacts& facts, std::chrono::steady_clock::time_
     using Clock = std::chrono::steady_clock;
     // The window is waited out in slices so an interrupt is seen within one.
     constexpr auto slice = std::chrono::milliseconds(50);
-    const auto started = Clock::now();
     bool stopped = false;
     for (auto& outlet : outlets_) {
         for (;;) {
@@ -54,7 +56,7 @@ void ZenohScout::collect(MulticastFacts& facts, std::chrono::steady_clock::time_
                     stopped = true;
                     facts.zenoh.window_ms =
                         static_cast<unsigned>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  Clock::now() - started)
+                                                  Clock::now() - sent_at_)
                                                   .count());
                 }
                 continue;

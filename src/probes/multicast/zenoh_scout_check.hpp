@@ -13,8 +13,9 @@ namespace netdiag::mcast {
 
 class ZenohScout {
 public:
-    // Sends a Scout on every interface row that was tried and has an address (and with the
-    // kernel's default choice when that row was tried). Sockets stay open for collect().
+    // Sends a Scout on every interface row the loop-back checks will try (the kernel's default
+    // choice included, when its row is tried). Sockets stay open for collect(), so the other
+    // checks can run while nodes answer.
     void send(MulticastFacts& facts);
     // Reads Hello replies until `until`, then closes the sockets.
     // Stops early once `interrupted` says so; window_ms then says how long it was.
@@ -27,6 +28,7 @@ private:
         platform::multicast::MulticastSocket socket;
     };
     std::vector<Outlet> outlets_;
+    std::chrono::steady_clock::time_point sent_at_;
 };
 
 }  // namespace netdiag::mcast

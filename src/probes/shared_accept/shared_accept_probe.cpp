@@ -109,6 +109,9 @@ public:
         std::vector<std::string> unknown;
         const auto patterns = chosen_patterns(options, unknown);
         const auto hard_end = context.deadline() - final_reserve;
+        // Starting workers and driving hundreds of connections would skew a throughput
+        // measurement, and one would skew the spread across workers measured here.
+        const auto alongside = context.work_alongside();
 
         JudgeInput input;
         input.unavailable = accept::unavailable_patterns();

@@ -126,7 +126,7 @@ Throughput measure_path(SendPath path, const TrialSetup& setup, std::chrono::mil
     result.cpu_seconds =
         std::chrono::duration<double>(platform::udp::thread_cpu_time() - cpu_start).count();
     if (setup.verifier != nullptr) {
-        const auto wait_until = std::min(setup.deadline, now + std::chrono::milliseconds(50));
+        const auto wait_until = std::min(setup.deadline, now + setup.verifier->in_flight());
         if (const auto report = setup.verifier->collect(stream, result.datagrams, wait_until)) {
             result.received = report->delivered;
         }

@@ -21,6 +21,10 @@ public:
     virtual std::optional<StreamReport> collect(std::uint32_t stream, std::uint64_t count,
                                                 std::chrono::steady_clock::time_point deadline) = 0;
     virtual std::string last_error() const { return {}; }
+    // How long datagrams sent just now may still be on their way to the receiver. The
+    // throughput windows wait this long for the receiver's count after sending; the count is
+    // reported, never judged.
+    virtual std::chrono::milliseconds in_flight() const { return std::chrono::milliseconds(50); }
 };
 
 }  // namespace netdiag::udp_batch
