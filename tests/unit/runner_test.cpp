@@ -182,28 +182,25 @@ TEST_CASE("a probe measuring alone overlaps waiting probes, never heavy work") {
 }
 
 TEST_CASE("waiting for the gate ends at the probe's deadline, unowned") {
-    ReadyFlag holding;
-    const auto holder = probe("holder", [&](ProbeContext& context) {
-        const auto alongside = context.work_alongside();
-        holding.set();
-        while (!context.cancelled()) std::this_thread::sleep_for(2ms);
-        return ProbeResult{};
-    });
-    bool owned = true;
-    Clock::duration waited{};
-    const auto m = probe("measure", [&](ProbeContext& context) {
-        holding.wait_for(5s);
-        const auto asked = Clock::now();
-        const auto alone = context.measure_alone();
-        waited = Clock::now() - asked;
-        owned = alone.owns_lock();
-        return ProbeResult{};
-    });
-    RunOptions options;
-    options.timeout = 300ms;
-    run_probes({&holder, &m}, {}, options);
-    CHECK_FALSE(owned);
-    CHECK(waited < 2s);  // bounded by the 300 ms deadline, loosely
+    // Two probes of one run: the first holds the gate shared and does not let go; the second
+    // asks for it alone with 300 ms left.
+    const auto gate = std::make_shared<MeasurementGate>();
+    const platform::HostSnapshot host;
+    const ProbeOptions options;
+    const std::atomic<bool> no_cancel{false};
+    const auto start = Clock::now();
+    ProbeContext heavy("heavy", host, options, start + 10s, no_cancel, {}, gate);
+    ProbeContext measuring("measure", host, options, start + 300ms, no_cancel, {}, gate);
+    const auto alongside = heavy.work_alongside();
+    REQUIRE(alongside.owns_lock());
+    const auto alone = measuring.measure_alone();
+    const auto waited = Clock::now() - start;
+    CHECK_FALSE(alone.owns_lock());
+    CHECK(waited >= 300ms);
+    CHECK(waited < 2s);  // the deadline, loosely
+    // Another heavy probe still gets in beside the first.
+    ProbeContext second("heavy-2", host, options, start + 10s, no_cancel, {}, gate);
+    CHECK(second.work_alongside().owns_lock());
 }
 
 TEST_CASE("an interrupt stops the run promptly and marks it") {
