@@ -45,6 +45,10 @@ struct ProbeResult {
     ProbeStatus status = ProbeStatus::pass;
     std::string reason;  // why skip/error/fail, in one line; empty on a clean pass
     std::chrono::milliseconds duration{0};
+    // When it started after the run began, and how much of its time it waited for the run's
+    // measurement gate: probes run side by side, and these show how they overlapped.
+    std::chrono::milliseconds started_after{0};
+    std::chrono::milliseconds gate_wait{0};
     std::vector<Finding> findings;
     nlohmann::json measurements = nlohmann::json::object();
 };

@@ -37,7 +37,7 @@ struct ProbeOptions {
     std::string multicast_group = "224.0.0.224";  // Zenoh's scouting group; IPv6 groups too
     std::uint16_t multicast_port = 7446;
     std::vector<std::string> multicast_interfaces;  // only these (by name); empty = every one
-    std::chrono::milliseconds zenoh_window{800};   // how long to collect Zenoh Hello replies
+    std::chrono::milliseconds zenoh_window{800};    // how long to collect Zenoh Hello replies
     // shared-accept
     unsigned accept_workers = 4;
     unsigned accept_connections = 200;
@@ -78,6 +78,8 @@ public:
     // cancelled. A lock that does not own the gate means the probe was cancelled first.
     [[nodiscard]] MeasuringAlone measure_alone() const;
     [[nodiscard]] WorkingAlongside work_alongside() const;
+    // The time spent waiting in the two calls above, for the report.
+    std::chrono::milliseconds gate_wait() const { return gate_wait_; }
 
 private:
     std::string probe_id_;
@@ -87,6 +89,7 @@ private:
     const std::atomic<bool>& cancel_flag_;
     ProgressSink progress_;
     std::shared_ptr<MeasurementGate> gate_;
+    mutable std::chrono::milliseconds gate_wait_{0};
 };
 
 class Probe {

@@ -149,6 +149,8 @@ nlohmann::json to_json(const ProbeResult& r) {
         {"status", to_string(r.status)},
         {"reason", r.reason},
         {"duration_ms", r.duration.count()},
+        {"started_ms", r.started_after.count()},
+        {"gate_wait_ms", r.gate_wait.count()},
         {"findings", std::move(findings)},
         {"measurements", r.measurements.is_object() ? r.measurements : nlohmann::json::object()}};
 }

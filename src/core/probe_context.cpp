@@ -39,23 +39,26 @@ namespace {
 
 // Waits in short slices so an interrupt is seen within one, never past the deadline.
 template <typename Lock>
-Lock wait_for_gate(Lock lock, const ProbeContext& context) {
+Lock wait_for_gate(Lock lock, const ProbeContext& context, std::chrono::milliseconds& waited) {
     constexpr auto slice = std::chrono::milliseconds(50);
+    const auto asked = std::chrono::steady_clock::now();
     while (!context.cancelled()) {
         const auto until = std::min(context.deadline(), std::chrono::steady_clock::now() + slice);
         if (lock.try_lock_until(until)) break;
     }
+    waited += std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - asked);
     return lock;
 }
 
 }  // namespace
 
 MeasuringAlone ProbeContext::measure_alone() const {
-    return wait_for_gate(MeasuringAlone(gate_->mutex, std::defer_lock), *this);
+    return wait_for_gate(MeasuringAlone(gate_->mutex, std::defer_lock), *this, gate_wait_);
 }
 
 WorkingAlongside ProbeContext::work_alongside() const {
-    return wait_for_gate(WorkingAlongside(gate_->mutex, std::defer_lock), *this);
+    return wait_for_gate(WorkingAlongside(gate_->mutex, std::defer_lock), *this, gate_wait_);
 }
 
 }  // namespace netdiag

@@ -23,6 +23,7 @@ struct ProbeRun {
     ProbeContext::ProgressSink progress;
     std::shared_ptr<MeasurementGate> gate;  // the run's; shared so an abandoned probe keeps it
     std::atomic<bool> cancel{false};
+    Clock::time_point run_started;
     Clock::time_point started;
     Clock::time_point deadline;
 
@@ -47,6 +48,7 @@ void execute(const std::shared_ptr<ProbeRun>& run) {
                              run->cancel, run->progress, run->gate);
         auto probe = run->info.make();
         result = probe->run(context);
+        result.gate_wait = context.gate_wait();
         result.probe = std::string(run->info.id);
         if (result.status == ProbeStatus::pass) {
             result.status = status_from_findings(result.findings);
@@ -66,6 +68,8 @@ void execute(const std::shared_ptr<ProbeRun>& run) {
     }
     result.duration =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - run->started);
+    result.started_after =
+        std::chrono::duration_cast<std::chrono::milliseconds>(run->started - run->run_started);
     {
         std::lock_guard lock(run->mutex);
         run->result = std::move(result);
@@ -83,10 +87,12 @@ struct StartedProbe {
 };
 
 StartedProbe start(const ProbeInfo* info, const platform::HostSnapshot& host,
-                   const RunOptions& options, const std::shared_ptr<MeasurementGate>& gate) {
+                   const RunOptions& options, const std::shared_ptr<MeasurementGate>& gate,
+                   Clock::time_point run_started) {
     auto run = std::make_shared<ProbeRun>();
     run->info = *info;
     run->gate = gate;
+    run->run_started = run_started;
     run->host = host;
     run->options = options.probe_options;
     run->progress = options.progress;
@@ -139,6 +145,8 @@ ProbeResult collect(StartedProbe& started, const RunOptions& options, RunOutcome
                                                  options.timeout.count()));
     result.duration =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - run.started);
+    result.started_after =
+        std::chrono::duration_cast<std::chrono::milliseconds>(run.started - run.run_started);
     spdlog::debug("probe {}: abandoned: {}", run.info.id, result.reason);
     return result;
 }
@@ -153,9 +161,11 @@ RunOutcome run_probes(const std::vector<const ProbeInfo*>& probes,
     // Every probe at once. A probe that measures timing takes the measurement gate only while
     // it measures, so the others' waiting overlaps its measuring (measurement_gate.hpp).
     const auto gate = std::make_shared<MeasurementGate>();
+    const auto run_started = Clock::now();
     std::vector<std::pair<size_t, StartedProbe>> started;
     for (size_t i = 0; i < probes.size(); ++i) {
-        if (!interrupted(options)) started.emplace_back(i, start(probes[i], host, options, gate));
+        if (interrupted(options)) continue;
+        started.emplace_back(i, start(probes[i], host, options, gate, run_started));
     }
     for (auto& [index, probe] : started) {
         outcome.results[index] = collect(probe, options, outcome);

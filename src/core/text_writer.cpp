@@ -190,8 +190,13 @@ std::string render_text(const Report& report, const TextStyle& style) {
     if (!any_finding) out += "No findings.\n";
     out += "\n" + palette.paint("Probes\n", "1");
     for (const auto& p : report.probes) {
-        out += fmt::format("  {:<14} {} {:>6} ms  {}\n", p.probe, palette.status(p.status),
-                           p.duration.count(), p.reason);
+        // Probes run side by side: when each started, and any wait for the measurement gate.
+        auto timing = fmt::format("from +{} ms", p.started_after.count());
+        if (p.gate_wait.count() > 0) {
+            timing += fmt::format(", {} ms waiting for the host to itself", p.gate_wait.count());
+        }
+        out += fmt::format("  {:<14} {} {:>6} ms  ({}){}{}\n", p.probe, palette.status(p.status),
+                           p.duration.count(), timing, p.reason.empty() ? "" : "  ", p.reason);
         render_measurements(out, p.measurements);
     }
     out += "\n";

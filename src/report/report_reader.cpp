@@ -152,6 +152,9 @@ ProbeResult read_probe(const json& value, const std::string& where) {
     p.status = *parsed;
     p.reason = read_string(value, where, "reason", "");
     p.duration = read_duration(value, where, "duration_ms");
+    // Reports written before probes ran side by side have neither.
+    if (value.contains("started_ms")) p.started_after = read_duration(value, where, "started_ms");
+    if (value.contains("gate_wait_ms")) p.gate_wait = read_duration(value, where, "gate_wait_ms");
     const auto& findings = read_array(value, where, "findings");
     for (size_t i = 0; i < findings.size(); ++i) {
         p.findings.push_back(read_finding(findings[i], fmt::format("{}/findings/{}", where, i)));

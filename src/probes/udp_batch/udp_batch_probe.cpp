@@ -184,11 +184,7 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     MeasuringAlone alone;
     if (options.udp_measure.count() > 0 && measurable > 0 && !context.cancelled()) {
         context.progress("waiting for the host to itself");
-        const auto asked = std::chrono::steady_clock::now();
         alone = context.measure_alone();
-        run.waited_for_host_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::steady_clock::now() - asked)
-                                     .count();
     }
     for (auto& trial : run.trials) {
         if (options.udp_measure.count() <= 0 || measurable == 0 || context.cancelled()) break;

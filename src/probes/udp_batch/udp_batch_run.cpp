@@ -107,7 +107,6 @@ nlohmann::json measurements_json(const UdpBatchRun& run) {
                         {"route", route_json(run.route)},
                         {"limits", limits_json(run.limits)},
                         {"paths", paths}};
-    if (run.waited_for_host_ms) json["waited_for_host_ms"] = *run.waited_for_host_ms;
     // One-line facts for the text report, which shows scalar measurements only.
     std::string summary;
     for (const auto& trial : run.trials) {

@@ -78,8 +78,6 @@ struct UdpBatchRun {
     // run leaves the program's pinned address stale.
     std::optional<bool> source_owned_at_end;
     std::string peer_error;  // the control connection to `netdiag peer` failed
-    // How long the measurements waited for the host to themselves (other probes' heavy work).
-    std::optional<long long> waited_for_host_ms;
 };
 
 nlohmann::json to_json(const platform::udp::SendOutcome& outcome);
