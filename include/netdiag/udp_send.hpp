@@ -95,7 +95,10 @@ public:
 
     SysError bind(const Endpoint& local);
     // Connecting an unconnected UDP socket sends nothing: it only picks the route, which tells
-    // the source address (local_endpoint) and the path MTU.
+    // the source address (local_endpoint) and the path MTU. Connected to the destination of
+    // set_destination and with no pinned source, sends name no address (plain send(), and
+    // sendmsg/sendmmsg without msg_name): the kernel reuses the route it cached at connect,
+    // as a streaming sender's connected socket does.
     SysError connect(const Endpoint& remote);
     std::optional<Endpoint> local_endpoint() const;
     // The route's MTU for a connected socket (Linux IP_MTU / IPV6_MTU); nullopt where unknown.

@@ -93,6 +93,14 @@ struct UdpSocket::State {
     SocketAddress destination;
     bool has_destination = false;
     bool pinned = false;
+    SocketAddress connected_to;
+    bool connected = false;
+    // Connected to the destination and nothing pinned: sends carry no address.
+    bool sends_connected() const {
+        return connected && !pinned && has_destination &&
+               connected_to.length == destination.length &&
+               std::memcmp(connected_to.get(), destination.get(), destination.length) == 0;
+    }
     in_pktinfo pktinfo4{};
     in6_pktinfo pktinfo6{};
     int segment_option = 0;  // the UDP_SEGMENT socket option currently set
@@ -137,8 +145,10 @@ struct UdpSocket::State {
 
     msghdr message(iovec* vector, std::size_t control_bytes) {
         msghdr header{};
-        header.msg_name = destination.get();
-        header.msg_namelen = destination.length;
+        if (!sends_connected()) {
+            header.msg_name = destination.get();
+            header.msg_namelen = destination.length;
+        }
         header.msg_iov = vector;
         header.msg_iovlen = 1;
         header.msg_control = control_bytes > 0 ? control : nullptr;
@@ -215,6 +225,8 @@ SysError UdpSocket::connect(const Endpoint& remote) {
     const auto native = to_socket_address(remote);
     if (!native) return invalid_argument();
     if (::connect(state_->fd, native->get(), native->length) != 0) return last_socket_error();
+    state_->connected_to = *native;
+    state_->connected = true;
     return {};
 }
 
@@ -321,18 +333,22 @@ SendOutcome UdpSocket::send(SendPath path, std::span<const std::byte> payload,
 
     if (path == SendPath::per_datagram) {
         const std::size_t control_bytes = s.build_control(0);
+        const bool connected = s.sends_connected();
         for (std::size_t i = 0; i < count; ++i) {
             iovec vector{base + i * segment_size,
                          std::min(segment_size, payload.size() - i * segment_size)};
             const msghdr header = s.message(&vector, control_bytes);
             const long rc = with_retries([&] {
-                return s.pinned ? ::sendmsg(s.fd, &header, 0)
-                                : ::sendto(s.fd, vector.iov_base, vector.iov_len, 0,
-                                           s.destination.get(), s.destination.length);
+                if (s.pinned) return ::sendmsg(s.fd, &header, 0);
+                if (connected) return ::send(s.fd, vector.iov_base, vector.iov_len, 0);
+                return ::sendto(s.fd, vector.iov_base, vector.iov_len, 0, s.destination.get(),
+                                s.destination.length);
             });
             if (rc < 0) {
                 outcome.error = last_socket_error();
-                outcome.failed_call = s.pinned ? "sendmsg(IP_PKTINFO)" : "sendto";
+                outcome.failed_call = s.pinned    ? "sendmsg(IP_PKTINFO)"
+                                      : connected ? "send"
+                                                  : "sendto";
                 return finish(false);
             }
             ++outcome.datagrams;

@@ -91,6 +91,14 @@ struct UdpSocket::State {
     SocketAddress destination;
     bool has_destination = false;
     bool pinned = false;
+    SocketAddress connected_to;
+    bool connected = false;
+    // Connected to the destination and nothing pinned: sends carry no address.
+    bool sends_connected() const {
+        return connected && !pinned && has_destination &&
+               connected_to.length == destination.length &&
+               std::memcmp(connected_to.get(), destination.get(), destination.length) == 0;
+    }
     IN_PKTINFO pktinfo4{};
     IN6_PKTINFO pktinfo6{};
     DWORD segment_option = 0;  // the UDP_SEND_MSG_SIZE socket option currently set
@@ -146,8 +154,10 @@ struct UdpSocket::State {
     // or -1 with the error in WSAGetLastError().
     long send_message(WSABUF* first, std::size_t count, std::size_t control_bytes) {
         WSAMSG message{};
-        message.name = destination.get();
-        message.namelen = destination.length;
+        if (!sends_connected()) {
+            message.name = destination.get();
+            message.namelen = destination.length;
+        }
         message.lpBuffers = first;
         message.dwBufferCount = static_cast<DWORD>(count);
         message.Control.buf = control_bytes > 0 ? control : nullptr;
@@ -159,8 +169,10 @@ struct UdpSocket::State {
 
     long send_to(WSABUF* first, std::size_t count) {
         DWORD sent = 0;
-        if (::WSASendTo(socket, first, static_cast<DWORD>(count), &sent, 0, destination.get(),
-                        destination.length, nullptr, nullptr) != 0) {
+        const bool bare = sends_connected();
+        if (::WSASendTo(socket, first, static_cast<DWORD>(count), &sent, 0,
+                        bare ? nullptr : destination.get(), bare ? 0 : destination.length, nullptr,
+                        nullptr) != 0) {
             return -1;
         }
         return static_cast<long>(sent);
@@ -218,6 +230,8 @@ SysError UdpSocket::connect(const Endpoint& remote) {
     const auto native = to_socket_address(remote);
     if (!native) return invalid_argument();
     if (::connect(state_->socket, native->get(), native->length) != 0) return last_socket_error();
+    state_->connected_to = *native;
+    state_->connected = true;
     return {};
 }
 

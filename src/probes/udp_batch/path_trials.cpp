@@ -86,8 +86,18 @@ Throughput measure_path(SendPath path, const TrialSetup& setup, std::chrono::mil
                         StreamIds& ids) {
     Throughput result;
     platform::udp::UdpSocket socket;
+    // As a streaming sender sends: a connected socket naming no address when the user pinned
+    // nothing, PKTINFO on every send when they did. Unconnected without a receiver that
+    // listens (--udp-target): a connected socket would fail later sends with the
+    // ECONNREFUSED of an ICMP port unreachable.
+    const bool pinned = !setup.user_source.empty();
+    const bool connected = !pinned && setup.verifier != nullptr;
+    result.sender = pinned      ? "unconnected, source pinned with PKTINFO on each send"
+                    : connected ? "connected, no address on each send"
+                                : "unconnected, destination on each send";
     if (auto error = socket.open(setup.destination.family());
-        error || (error = socket.set_destination(setup.destination, setup.route_source))) {
+        error || (error = socket.set_destination(setup.destination, setup.user_source)) ||
+        (connected && (error = socket.connect(setup.destination)))) {
         result.stopped_early = true;
         result.stopped_by.status = SendStatus::rejected;
         result.stopped_by.error = error;

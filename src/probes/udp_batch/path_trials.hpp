@@ -15,6 +15,7 @@ namespace netdiag::udp_batch {
 struct TrialSetup {
     platform::udp::Endpoint destination;
     std::string route_source;  // empty: the pinned trial is skipped
+    std::string user_source;   // --udp-source: the throughput windows pin it too
     std::string stale_source;
     std::size_t datagram_size = 1400;
     std::size_t batch = 32;

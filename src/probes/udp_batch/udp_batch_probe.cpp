@@ -164,6 +164,7 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     TrialSetup setup;
     setup.destination = destination;
     setup.route_source = run.route.source.value_or("");
+    setup.user_source = options.udp_source;
     setup.stale_source = run.route.stale_source;
     setup.datagram_size = run.datagram_size;
     setup.batch = run.batch;

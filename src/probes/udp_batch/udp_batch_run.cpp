@@ -37,6 +37,7 @@ nlohmann::json to_json(const Throughput& t) {
                         {"cpu_seconds", t.cpu_seconds},
                         {"datagrams_per_second", t.datagrams_per_second()},
                         {"gbit_per_second", t.gbit_per_second()}};
+    if (!t.sender.empty()) json["sender"] = t.sender;
     if (t.retries > 0) json["retries"] = t.retries;
     if (t.received) json["received"] = *t.received;
     if (t.stopped_early) json["stopped_by"] = to_json(t.stopped_by);

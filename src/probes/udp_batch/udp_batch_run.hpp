@@ -50,6 +50,7 @@ struct Throughput {
     std::uint64_t retries = 0;
     double cpu_seconds = 0;
     std::optional<std::uint64_t> received;  // datagrams the sink read, where one listens
+    std::string sender;                     // the socket as it sent: connected, pinned, …
     platform::udp::SendOutcome stopped_by;  // the failure that ended it early, if any
     bool stopped_early = false;
     bool interrupted = false;  // netdiag was interrupted: the figures cover a shorter window
