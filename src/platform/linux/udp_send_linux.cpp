@@ -17,6 +17,7 @@
 #include "../posix/udp_sockaddr_posix.hpp"
 #include "netdiag/platform.hpp"
 #include "netdiag/udp_send.hpp"
+#include "platform/same_socket_address.hpp"
 
 namespace netdiag::platform::udp {
 namespace {
@@ -98,8 +99,7 @@ struct UdpSocket::State {
     // Connected to the destination and nothing pinned: sends carry no address.
     bool sends_connected() const {
         return connected && !pinned && has_destination &&
-               connected_to.length == destination.length &&
-               std::memcmp(connected_to.get(), destination.get(), destination.length) == 0;
+               same_socket_address(connected_to, destination);
     }
     in_pktinfo pktinfo4{};
     in6_pktinfo pktinfo6{};

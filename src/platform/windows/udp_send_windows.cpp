@@ -14,6 +14,7 @@
 
 #include "netdiag/platform.hpp"
 #include "netdiag/udp_send.hpp"
+#include "platform/same_socket_address.hpp"
 #include "udp_sockaddr_windows.hpp"
 
 #ifndef UDP_SEND_MSG_SIZE
@@ -96,8 +97,7 @@ struct UdpSocket::State {
     // Connected to the destination and nothing pinned: sends carry no address.
     bool sends_connected() const {
         return connected && !pinned && has_destination &&
-               connected_to.length == destination.length &&
-               std::memcmp(connected_to.get(), destination.get(), destination.length) == 0;
+               same_socket_address(connected_to, destination);
     }
     IN_PKTINFO pktinfo4{};
     IN6_PKTINFO pktinfo6{};
