@@ -142,8 +142,36 @@ TEST_CASE("Function bodies: nesting limit, bad calls, unbalanced blocks", "[wasm
             FAIL("no error");
         } catch (const DecodeError& e) {
             CHECK(e.kind() == DecodeErrorKind::limit);
-            CHECK_THAT(e.what(), Catch::Contains("nested deeper than 4096"));
+            CHECK_THAT(e.what(), Catch::Contains("nested deeper than 65536"));
         }
+    }
+    SECTION("5,000 nested blocks, as a compiler makes for a large switch, are read") {
+        // LLVM built for WebAssembly has a function 4,248 blocks deep (br_table, a block a case).
+        constexpr std::size_t depth = 5000;
+        // A size below 2^21 as three LEB128 bytes.
+        const auto append_size = [](std::vector<std::uint8_t>& out, std::size_t n) {
+            out.push_back(static_cast<std::uint8_t>(0x80 | (n & 0x7f)));
+            out.push_back(static_cast<std::uint8_t>(0x80 | ((n >> 7) & 0x7f)));
+            out.push_back(static_cast<std::uint8_t>(n >> 14));
+        };
+        std::vector<std::uint8_t> body = {0x00};  // no locals
+        for (std::size_t i = 0; i < depth; ++i) body.insert(body.end(), {0x02, 0x40});
+        body.insert(body.end(), depth + 1, 0x0b);
+        std::vector<std::uint8_t> code = {0x01};  // one body
+        append_size(code, body.size());
+        code.insert(code.end(), body.begin(), body.end());
+        // type () -> (), one function of it, then the code section.
+        std::vector<std::uint8_t> sections = {0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+                                              0x03, 0x02, 0x01, 0x00, 0x0a};
+        append_size(sections, code.size());
+        sections.insert(sections.end(), code.begin(), code.end());
+        const auto bytes = module_with(sections);
+        const ParseResult r = read_module(bytes);
+        REQUIRE(r.module);
+        DecodedBody d;
+        decode_body(*r.module, r.module->bodies[0], d);
+        CHECK(d.instrs.size() == 2 * 5000 + 1);
+        CHECK(d.instrs.front().match == 2 * 5000 - 1);  // the outermost block ends last but one
     }
     SECTION("call to a function out of range") {
         const auto bytes = read_fixture("malformed/call_out_of_range.wasm");
