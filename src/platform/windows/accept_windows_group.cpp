@@ -16,15 +16,6 @@ namespace {
 
 using windows::WorkerSink;
 
-std::wstring widen(const std::string& text) {
-    if (text.empty()) return {};
-    const int n =
-        ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
-    std::wstring wide(static_cast<std::size_t>(n), L'\0');
-    ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), wide.data(), n);
-    return wide;
-}
-
 // Only one spawn at a time: the child ends of our pipes are inheritable only while
 // CreateProcessW runs, so no other worker can inherit them by accident.
 std::mutex spawn_mutex;
@@ -132,7 +123,7 @@ public:
                 w.eof = true;
                 continue;
             }
-            const auto arguments = widen(
+            const auto arguments = windows::to_wide(
                 "accept-worker --pattern " + pattern.id + " --id " + std::to_string(w.result.id) +
                 " --reply " + (options.reply == Reply::http ? "http" : "id") + " --lifetime-ms " +
                 std::to_string(options.worker_lifetime.count()));

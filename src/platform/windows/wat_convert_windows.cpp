@@ -12,14 +12,6 @@
 namespace netdiag::platform {
 namespace {
 
-std::wstring widen(const std::string& s) {
-    if (s.empty()) return {};
-    const int n = MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0);
-    std::wstring w(static_cast<std::size_t>(n), L'\0');
-    MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), w.data(), n);
-    return w;
-}
-
 std::wstring temp_file(const wchar_t* prefix) {
     wchar_t dir[MAX_PATH + 1];
     wchar_t name[MAX_PATH + 1];
@@ -62,7 +54,7 @@ WatConversion convert_wat_to_wasm(const std::string& wat_path,
         DeleteFileW(err_file.c_str());
         return out;
     }
-    std::wstring command = L"\"" + tool + L"\" --debug-names \"" + widen(wat_path) +
+    std::wstring command = L"\"" + tool + L"\" --debug-names \"" + windows::to_wide(wat_path) +
                            L"\" --output=\"" + wasm_file + L"\"";
     STARTUPINFOW si{};
     si.cb = sizeof si;

@@ -17,6 +17,7 @@ namespace netdiag::platform::windows {
 // UTF-16 from the API to the UTF-8 the report uses.
 std::string to_utf8(std::wstring_view text);
 std::string to_utf8(const wchar_t* text);
+std::wstring to_wide(std::string_view utf8);
 
 // Numeric text of an IPv4/IPv6 socket address ("192.168.1.10", "fe80::1"); the IPv6 zone is
 // left out, as on Linux. Empty for other families.

@@ -20,6 +20,16 @@ std::string to_utf8(const wchar_t* text) {
     return text == nullptr ? std::string{} : to_utf8(std::wstring_view(text));
 }
 
+std::wstring to_wide(std::string_view utf8) {
+    if (utf8.empty()) return {};
+    const int n =
+        MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
+    if (n <= 0) return {};
+    std::wstring out(static_cast<std::size_t>(n), L'\0');
+    MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), out.data(), n);
+    return out;
+}
+
 std::string family_name(int family) {
     if (family == AF_INET) return "ipv4";
     if (family == AF_INET6) return "ipv6";

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 #include "netdiag/wat_convert.hpp"
@@ -57,35 +56,16 @@ LoadedModule load_module(const ModuleInput& input, std::chrono::steady_clock::ti
     if (input.is_text) {
         auto conv = platform::convert_wat_to_wasm(input.path, deadline);
         if (conv.status == platform::WatConversion::Status::ok) {
-            out.size = conv.wasm.size();
-            out.buffer = std::make_unique_for_overwrite<std::uint8_t[]>(out.size);
-            std::copy(conv.wasm.begin(), conv.wasm.end(), out.buffer.get());
+            out.converted = std::move(conv.wasm);
+            out.size = out.converted.size();
         } else {
             out.tool_missing = conv.status == platform::WatConversion::Status::tool_missing;
             out.error = "converting WebAssembly text with wat2wasm: " + conv.message;
         }
         return out;
     }
-    std::ifstream file(input.path, std::ios::binary);
-    if (!file) {
-        out.error = "cannot open the file for reading";
-        return out;
-    }
-    file.seekg(0, std::ios::end);
-    const std::streamoff size = file.tellg();
-    file.seekg(0, std::ios::beg);
-    if (size < 0) {
-        out.error = "cannot read the file's size";
-        return out;
-    }
-    out.size = static_cast<std::size_t>(size);
-    out.buffer = std::make_unique_for_overwrite<std::uint8_t[]>(out.size);
-    if (size > 0 && !file.read(reinterpret_cast<char*>(out.buffer.get()), size)) {
-        out.error = "read failed after " + std::to_string(file.gcount()) + " of " +
-                    std::to_string(size) + " bytes";
-        out.buffer.reset();
-        out.size = 0;
-    }
+    out.mapped = platform::MappedFile::open(input.path, out.error);
+    out.size = out.mapped.size();
     return out;
 }
 

@@ -5,10 +5,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <vector>
+
+#include "netdiag/mapped_file.hpp"
 
 namespace netdiag::wasi_af {
 
@@ -22,11 +23,14 @@ struct ModuleInput {
 std::vector<ModuleInput> expand_inputs(const std::vector<std::string>& paths);
 
 struct LoadedModule {
-    // Read straight into memory that is not zero-filled first: on a 50 MB module, filling the
-    // buffer with zeros before the read cost about as much as parsing the module.
-    std::unique_ptr<std::uint8_t[]> buffer;
+    // A .wasm file is mapped, not read: on a 50 MB module, copying it into fresh memory cost as
+    // much as parsing it (docs/performance.md). A .wat file's conversion is kept in `converted`.
+    platform::MappedFile mapped;
+    std::vector<std::uint8_t> converted;
     std::size_t size = 0;
-    std::span<const std::uint8_t> bytes() const { return {buffer.get(), size}; }
+    std::span<const std::uint8_t> bytes() const {
+        return converted.empty() ? mapped.bytes() : std::span<const std::uint8_t>(converted);
+    }
     std::string error;          // empty on success
     bool tool_missing = false;  // .wat given but no wat2wasm
 };
