@@ -45,16 +45,12 @@ struct Export {
     std::uint32_t index = 0;
 };
 
-struct LocalGroup {
-    std::uint32_t count = 0;
-    ValType type = ValType::i32;
-};
-
 struct FunctionBody {
     std::size_t offset = 0;       // file offset of the body's size field
     std::size_t code_offset = 0;  // file offset of the first instruction
-    std::vector<LocalGroup> locals;
-    std::uint64_t local_count = 0;       // declared locals, parameters excluded
+    // Declared locals, parameters excluded. Their types are checked when read but not kept: the
+    // lint models every local alike, and a vector per body was 100,000 allocations.
+    std::uint64_t local_count = 0;
     std::span<const std::uint8_t> code;  // instructions, ending with `end`
 };
 

@@ -43,18 +43,18 @@ bool is_value_type(std::uint8_t b) {
 
 Module ModuleReader::read() {
     ByteReader r(bytes_);
-    context_ = "header";
+    set_context("header");
     read_header(r);
     int last_rank = 0;
     std::array<bool, 14> seen{};
     bool have_code = false;
     while (!r.at_end()) {
         const std::size_t section_offset = r.offset();
-        context_ = "section header at offset " + hex_offset(section_offset);
+        set_context("section header at offset " + hex_offset(section_offset));
         const std::uint8_t id = r.u8();
         const std::uint32_t size = r.u32();
         const std::size_t body_offset = r.offset();
-        context_ = "section " + std::to_string(id) + " (" + section_name(id) + ")";
+        set_context("section " + std::to_string(id) + " (" + section_name(id) + ")");
         const int rank = section_rank(id);
         if (rank < 0) {
             r.fail(DecodeErrorKind::malformed, section_offset,
@@ -103,7 +103,7 @@ Module ModuleReader::read() {
                 s.skip(s.remaining(), "section");
                 break;
         }
-        context_ = "section " + std::to_string(id) + " (" + section_name(id) + ")";
+        set_context("section " + std::to_string(id) + " (" + section_name(id) + ")");
         if (!s.at_end()) {
             s.fail(DecodeErrorKind::malformed, s.offset(),
                    "section ends at offset " + hex_offset(body_offset + size) + " but " +
@@ -112,7 +112,7 @@ Module ModuleReader::read() {
         }
         m_.sections.push_back(std::move(info));
     }
-    context_ = "module";
+    set_context("module");
     if (!have_code && !m_.function_types.empty()) {
         r.fail(DecodeErrorKind::malformed, r.offset(),
                "function section declares " + std::to_string(m_.function_types.size()) +
@@ -162,8 +162,19 @@ bool ModuleReader::looks_like_text() const {
 }
 
 void ModuleReader::item(std::string_view what, std::uint32_t index) {
-    context_ = std::string("section ") + section_id_text() + " " + std::string(what) + " " +
-               std::to_string(index);
+    item_what_ = what;
+    item_index_ = index;
+}
+
+void ModuleReader::set_context(std::string text) {
+    context_ = std::move(text);
+    item_what_ = {};
+}
+
+std::string ModuleReader::context() const {
+    if (item_what_.empty()) return context_;
+    return "section " + section_id_text() + " " + std::string(item_what_) + " " +
+           std::to_string(item_index_);
 }
 
 std::string ModuleReader::section_id_text() const {
@@ -198,7 +209,7 @@ std::string ModuleReader::read_custom(ByteReader& r) {
 
 // The name section is advisory: an error in it is noted and the names are dropped.
 void ModuleReader::read_names(ByteReader& r) {
-    const std::string saved = context_;
+    const std::string saved = context();
     try {
         std::optional<std::string> module_name;
         std::vector<std::string> names(m_.function_count());
@@ -208,7 +219,7 @@ void ModuleReader::read_names(ByteReader& r) {
             const std::size_t at = r.offset();
             const std::uint8_t id = r.u8();
             const std::uint32_t size = r.u32();
-            context_ = "section 0 (custom \"name\") subsection " + std::to_string(id);
+            set_context("section 0 (custom \"name\") subsection " + std::to_string(id));
             if (!first && id <= last_id) {
                 r.fail(DecodeErrorKind::malformed, at,
                        "subsection out of order at offset " + hex_offset(at));
@@ -237,10 +248,10 @@ void ModuleReader::read_names(ByteReader& r) {
         m_.module_name = std::move(module_name);
         m_.function_names = std::move(names);
     } catch (const DecodeError& e) {
-        m_.name_section_error = context_ + ": " + e.what();
+        m_.name_section_error = context() + ": " + e.what();
         m_.function_names.clear();
     }
-    context_ = saved;
+    set_context(saved);
 }
 
 ParseResult read_module(std::span<const std::uint8_t> bytes) {

@@ -174,19 +174,15 @@ void ModuleReader::read_code(ByteReader& r) {
         }
         ByteReader b(r.bytes(size, "function body"), start);
         const std::uint32_t groups = b.count("local group", 2);
-        body.locals.reserve(groups);
         for (std::uint32_t g = 0; g < groups; ++g) {
             const std::size_t gat = b.offset();
-            LocalGroup lg;
-            lg.count = b.u32();
-            lg.type = value_type(b);
-            body.local_count += lg.count;
+            body.local_count += b.u32();
+            (void)value_type(b);
             if (body.local_count > max_locals) {
                 b.fail(DecodeErrorKind::limit, gat,
                        "declares more than " + std::to_string(max_locals) + " locals (at offset " +
                            hex_offset(gat) + ")");
             }
-            body.locals.push_back(lg);
         }
         body.code_offset = b.offset();
         body.code = b.bytes(b.remaining(), "instructions");
