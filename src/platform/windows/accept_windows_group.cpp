@@ -123,7 +123,7 @@ public:
                 w.eof = true;
                 continue;
             }
-            const auto arguments = windows::to_wide(
+            const auto arguments = platform::windows::to_wide(
                 "accept-worker --pattern " + pattern.id + " --id " + std::to_string(w.result.id) +
                 " --reply " + (options.reply == Reply::http ? "http" : "id") + " --lifetime-ms " +
                 std::to_string(options.worker_lifetime.count()));
