@@ -76,7 +76,7 @@ enum class WorkerEnd {
     exited,        // ended when asked to, with its summary
     exited_early,  // ended by itself before being asked (its exit code says why)
     crashed,       // killed by a signal / terminated, not by the group
-    killed,        // did not stop in time: killed by the group (or by kill_worker)
+    killed,        // did not stop in time: killed by the group
     never_started  // spawn failed or it never said it was ready
 };
 std::string_view to_string(WorkerEnd end);
@@ -112,8 +112,6 @@ public:
     // Waits until every worker said it is ready or failed or ended, or the deadline passes.
     // Returns true when at least one worker is ready.
     virtual bool wait_ready(Clock::time_point deadline) = 0;
-    // Ends worker `id` abruptly (SIGKILL, TerminateProcess); for fault tests. Threads: false.
-    virtual bool kill_worker(unsigned id) = 0;
     // The worker's process id (0 for threads or an unknown id).
     virtual std::int64_t worker_pid(unsigned id) const = 0;
     // Asks every worker to stop, collects their summaries until `deadline`, then kills and
@@ -175,17 +173,5 @@ void apply_worker_message(WorkerResult& result, const WorkerMessage& message);
 void add_failure(std::vector<WorkerFailure>& list, const WorkerFailure& failure);
 
 // ---- raw calls, for checking the report against the OS ----
-
-// The case's calls without any worker machinery, in one thread: one listening socket, two
-// completion ports, associate the socket with both, post AcceptEx on the first, close the
-// socket, collect the pending AcceptEx. Windows only; elsewhere `available` is false.
-struct RawIocpCheck {
-    bool available = false;
-    SysError first_association;    // native 0 when it worked
-    SysError second_association;   // the case: ERROR_INVALID_PARAMETER (87)
-    SysError accept_ex_post;       // WSA_IO_PENDING (997) is the expected "pending"
-    SysError pending_after_close;  // the case: ERROR_OPERATION_ABORTED (995)
-};
-RawIocpCheck raw_iocp_double_association();
 
 }  // namespace netdiag::platform::accept

@@ -112,13 +112,6 @@ public:
         return false;
     }
 
-    bool kill_worker(unsigned id) override {
-        const std::lock_guard lock(mutex_);
-        if (id >= workers_.size() || workers_[id].pid <= 0 || workers_[id].reaped) return false;
-        workers_[id].killed_by_group = true;
-        return ::kill(workers_[id].pid, SIGKILL) == 0;
-    }
-
     std::int64_t worker_pid(unsigned id) const override {
         const std::lock_guard lock(mutex_);
         return id < workers_.size() ? workers_[id].pid : 0;
@@ -330,7 +323,6 @@ public:
         return false;
     }
 
-    bool kill_worker(unsigned) override { return false; }
     std::int64_t worker_pid(unsigned) const override { return 0; }
 
     GroupResult stop(Clock::time_point) override {

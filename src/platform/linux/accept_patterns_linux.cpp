@@ -49,8 +49,4 @@ std::optional<std::uint64_t> open_files_limit() {
     return static_cast<std::uint64_t>(limit.rlim_cur);
 }
 
-RawIocpCheck raw_iocp_double_association() {
-    return {};
-}
-
 }  // namespace netdiag::platform::accept

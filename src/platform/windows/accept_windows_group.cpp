@@ -172,13 +172,6 @@ public:
         return false;
     }
 
-    bool kill_worker(unsigned id) override {
-        const std::lock_guard lock(mutex_);
-        if (id >= workers_.size() || workers_[id].process == nullptr) return false;
-        workers_[id].killed_by_group = true;
-        return ::TerminateProcess(workers_[id].process, 9) != 0;
-    }
-
     std::int64_t worker_pid(unsigned id) const override {
         const std::lock_guard lock(mutex_);
         return id < workers_.size() ? workers_[id].result.pid : 0;
@@ -364,7 +357,6 @@ public:
         return false;
     }
 
-    bool kill_worker(unsigned) override { return false; }
     std::int64_t worker_pid(unsigned) const override { return 0; }
 
     GroupResult stop(Clock::time_point) override {

@@ -66,20 +66,6 @@ Spread analyse(const PatternRun& run) {
     return s;
 }
 
-std::vector<std::string> failure_lines(const PatternRun& run) {
-    std::vector<std::string> lines;
-    for (const auto& f : run.group.setup_failures) {
-        lines.push_back(fmt::format("setup: {}: {}", f.step, f.error.describe()));
-    }
-    for (const auto& w : run.group.workers) {
-        for (const auto& f : w.failures) {
-            lines.push_back(fmt::format("worker {}: {}: {}{}", w.id, f.step, f.error.describe(),
-                                        f.count > 1 ? fmt::format(" (×{})", f.count) : ""));
-        }
-    }
-    return lines;
-}
-
 std::string verdict(const PatternRun& run, const Spread& spread) {
     if (!run.driven && run.group.workers.empty() && run.group.setup_failures.empty()) {
         return "not-run";

@@ -47,10 +47,6 @@ double percentile(std::vector<double> values, double p);
 // (cut by the deadline), "not-run".
 std::string verdict(const PatternRun& run, const Spread& spread);
 
-// Failures every worker of a run reported, for findings and tables:
-// "worker 1: CreateIoCompletionPort: ERROR_INVALID_PARAMETER (87) …".
-std::vector<std::string> failure_lines(const PatternRun& run);
-
 nlohmann::json to_json(const PatternRun& run, const Spread& spread);
 // The per-worker table for the text report.
 nlohmann::json worker_table(const PatternRun& run, const Spread& spread);
