@@ -25,8 +25,8 @@ BUILD_PACKAGES=(g++ cmake make ninja-build git pkg-config libasio-dev libcli11-d
 # tests build their fixtures with (clang + lld for wasm32, rustc with its wasm32 std), nftables
 # for the multicast firewall tests, and the fleet tools the metrics and fleet tests run for real:
 # promtool (prometheus), node_exporter, systemd-analyze, YAML for the Kubernetes manifest,
-# Ansible over sshd in namespaces.
-TEST_PACKAGES=(python3 python3-jsonschema iproute2 procps wabt qemu-system-x86 openssl
+# Ansible over sshd in namespaces; ethtool turns a veth's checksum offload off for udp-batch.
+TEST_PACKAGES=(python3 python3-jsonschema iproute2 ethtool procps wabt qemu-system-x86 openssl
                g++-mingw-w64-x86-64-posix wine64 chromium valgrind clang libclang-rt-14-dev
                lld rustc libstd-rust-dev-wasm32 nftables prometheus prometheus-node-exporter
                systemd python3-yaml ansible openssh-server openssh-client util-linux)

@@ -86,6 +86,16 @@ RouteInfo read_route(const Endpoint& destination, Verification verification,
     return route;
 }
 
+std::vector<EgressJudgement> judge_egress(const platform::HostSnapshot& host,
+                                          const Endpoint* destination, std::size_t segment_size) {
+    std::vector<EgressJudgement> judged;
+    for (auto& facts : read_egress_facts(host, destination)) {
+        auto verdict = judge_segmented_send(facts, segment_size);
+        judged.push_back({std::move(facts), std::move(verdict)});
+    }
+    return judged;
+}
+
 std::uint32_t first_stream_id() {
     std::random_device random;
     return (random() & 0xffffu) << 16;  // a fresh range per run; a peer serves many runs
@@ -158,6 +168,10 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
 
     context.progress("reading the route to " + destination.to_string());
     run.route = read_route(destination, verification, options.udp_source, context.host());
+    context.progress("judging the path off this host");
+    run.egress = judge_egress(context.host(),
+                              verification == Verification::loopback ? nullptr : &destination,
+                              run.datagram_size);
     context.progress("discovering the kernel's segmentation limits");
     run.limits = discover_send_limits(destination.family(), context.deadline());
 

@@ -73,6 +73,32 @@ nlohmann::json limits_json(const SendLimits& limits) {
 
 }  // namespace
 
+std::string measured_path_text(const UdpBatchRun& run) {
+    switch (run.route.verification) {
+        case Verification::peer:
+            return "measured through the network to netdiag peer at " +
+                   run.route.destination.to_string();
+        case Verification::none:
+            return "sends through the route to " + run.route.destination.address +
+                   " checked (accepted or refused), delivery not verified";
+        case Verification::loopback:
+            break;
+    }
+    std::string interfaces;
+    for (const auto& path : run.egress) {
+        if (path.facts.interface_name.empty()) continue;
+        if (interfaces.find(path.facts.interface_name) != std::string::npos) continue;
+        interfaces += (interfaces.empty() ? "" : ", ") + path.facts.interface_name;
+    }
+    if (interfaces.empty()) {
+        return "measured on loopback only (no default route to judge)";
+    }
+    return "measured on loopback only; " + interfaces +
+           " judged from its facts, not measured: to measure it run `netdiag peer` on a host "
+           "behind it and `netdiag probe udp-batch --peer HOST:47100` here (or `--udp-target "
+           "HOST` to check that the sends are accepted)";
+}
+
 nlohmann::json measurements_json(const UdpBatchRun& run) {
     nlohmann::json paths = nlohmann::json::array();
     const Throughput* unbatched = nullptr;
@@ -126,6 +152,18 @@ nlohmann::json measurements_json(const UdpBatchRun& run) {
         }
     }
     json["summary"] = summary;
+    json["measured_path"] = measured_path_text(run);
+    if (!run.egress.empty()) {
+        auto egress = nlohmann::json::array();
+        std::string egress_summary;
+        for (const auto& path : run.egress) {
+            egress.push_back(to_json(path));
+            if (!egress_summary.empty()) egress_summary += "; ";
+            egress_summary += summary_line(path, run.datagram_size);
+        }
+        json["egress"] = egress;
+        json["egress_summary"] = egress_summary;
+    }
     json["destination"] = run.route.destination.to_string();
     if (run.limits.max_segments) json["max_segments_per_call"] = *run.limits.max_segments;
     if (run.route.mtu) json["route_mtu"] = *run.route.mtu;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "delivery_tally.hpp"
+#include "egress_path.hpp"
 #include "netdiag/udp_send.hpp"
 
 namespace netdiag::udp_batch {
@@ -79,7 +80,14 @@ struct UdpBatchRun {
     // run leaves the program's pinned address stale.
     std::optional<bool> source_owned_at_end;
     std::string peer_error;  // the control connection to `netdiag peer` failed
+    // The path off this host (the default routes, or the route to the destination), judged
+    // from its facts: with the default loopback receiver the measurements never used it.
+    std::vector<EgressJudgement> egress;
 };
+
+// What the measurements went through, and what was only judged; with the command that would
+// measure the judged path.
+std::string measured_path_text(const UdpBatchRun& run);
 
 nlohmann::json to_json(const platform::udp::SendOutcome& outcome);
 nlohmann::json to_json(const Throughput& throughput);

@@ -347,6 +347,49 @@ void check_usb(const UdpBatchRun& run, std::vector<Finding>& out) {
          "Prefer a PCIe/onboard NIC for streaming; see the host probe's interface facts"}));
 }
 
+// With the loopback receiver the measurements never leave the host, where segmentation always
+// works: the real egress path is judged from its facts instead (egress_path.hpp).
+void check_egress(const UdpBatchRun& run, std::vector<Finding>& out) {
+    if (run.route.verification != Verification::loopback) return;
+    for (const auto& path : run.egress) {
+        const auto& facts = path.facts;
+        const auto& verdict = path.verdict;
+        const std::string where = facts.interface_name.empty() ? facts.route : facts.interface_name;
+        std::string detail;
+        for (const auto& reason : verdict.reasons) detail += (detail.empty() ? "" : "; ") + reason;
+        const std::string measure_it =
+            "Measure the real path: run `netdiag peer` on a host behind " + where +
+            " and `netdiag probe udp-batch --peer HOST:47100` here";
+        if (verdict.status == EgressStatus::fails) {
+            std::vector<std::string> remedy;
+            if (verdict.largest_segment && verdict.effective_mtu &&
+                run.datagram_size + platform::udp::ip_udp_header_bytes(facts.family) >
+                    *verdict.effective_mtu) {
+                remedy.push_back(fmt::format(
+                    "Send segments of at most {} bytes through {} (its MTU {} minus {} bytes of "
+                    "IP and UDP headers): a QUIC stack's datagram size must follow the path MTU",
+                    *verdict.largest_segment, where, *verdict.effective_mtu,
+                    platform::udp::ip_udp_header_bytes(facts.family)));
+            }
+            remedy.push_back(
+                "Keep a fallback: when a segmented send fails with EIO, EINVAL or EMSGSIZE, turn "
+                "segmentation off for that socket and send one datagram per call");
+            remedy.push_back(measure_it);
+            out.push_back(make("ND-UDP-012", Severity::warning,
+                               fmt::format("Segmented sends of {} bytes through {} fail with {} "
+                                           "(judged: the measurements ran on loopback)",
+                                           run.datagram_size, where, verdict.expected_error),
+                               fmt::format("{}, kernel {}: {}", facts.route, facts.kernel, detail),
+                               to_json(path), remedy));
+        } else if (verdict.status == EgressStatus::undecided) {
+            out.push_back(
+                make("ND-UDP-016", Severity::info,
+                     fmt::format("What a segmented send through {} does was not decided", where),
+                     fmt::format("{}: {}", facts.route, detail), to_json(path), {measure_it}));
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<Finding> analyse(const UdpBatchRun& run) {
@@ -361,6 +404,7 @@ std::vector<Finding> analyse(const UdpBatchRun& run) {
     check_delivery(run, findings);
     check_speed(run, findings);
     check_usb(run, findings);
+    check_egress(run, findings);
     check_stale_demonstration(run, findings);
     return findings;
 }
