@@ -30,7 +30,7 @@ case "${1:-}" in
       man -w netdiag
     fi ;;
   zip)
-    cmake --preset windows -B build/package-windows >/dev/null
+    cmake --preset windows-package >/dev/null
     cmake --build build/package-windows --target netdiag -j"$jobs"
     (cd build/package-windows && cpack -G ZIP)
     echo "package: $(ls build/package-windows/netdiag-*.zip)" ;;

@@ -64,6 +64,8 @@ UdpBatchRun healthy_run() {
     run.route.mtu = 65536;
     run.route.interface_name = "lo";
     run.route.stale_source = "192.0.2.1";
+    run.os = "linux";
+    run.kernel = "6.1.0-13-amd64";
     run.limits.segmentation_known = true;
     run.limits.max_segments = 128;
     run.limits.max_bytes = 65507;
@@ -135,6 +137,10 @@ TEST_CASE("GSO refused with EINVAL over the route MTU is the MTU finding") {
     CHECK(f.severity == Severity::error);
     CHECK(f.evidence["largest_segment"] == 1252);
     CHECK(f.detail.find("EINVAL (22)") != std::string::npos);
+    // The kernel and the row of the kernel table that gives EINVAL on 6.1.
+    CHECK(f.evidence["kernel"] == "6.1.0-13-amd64");
+    CHECK(f.evidence["kernel_rule"].get<std::string>().find("EINVAL before 6.14") !=
+          std::string::npos);
     CHECK(status_from_findings(findings) == ProbeStatus::fail);
 }
 
@@ -149,6 +155,7 @@ TEST_CASE("a batch over the discovered segment limit is the limits finding") {
     const auto& f = get(findings, "ND-UDP-007");
     CHECK(f.evidence["max_segments_per_call"] == 128);
     CHECK(f.title.find("128") != std::string::npos);
+    CHECK(f.evidence["kernel_rule"].get<std::string>().find("128") != std::string::npos);
 }
 
 TEST_CASE("the Windows faults under Wine: setsockopt refused, cmsg ignored") {

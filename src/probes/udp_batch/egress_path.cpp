@@ -12,15 +12,8 @@ namespace {
 
 using platform::udp::Family;
 
-// The kernel rules a segmented send meets on the way out (docs/probes/udp-batch.md, "Segmented
-// sends by kernel"). The errno for a segment over the MTU changed in 6.14, and the change was
-// back-ported to 6.1.129; checksumming in software instead of failing came with 6.11.
-constexpr const char* mtu_rule =
-    "segment + headers over the MTU: EINVAL before 6.14, EMSGSIZE from 6.14 (and from 6.1.129)";
-constexpr const char* checksum_rule =
-    "no transmit checksum offload: EIO from 4.18 to 6.10; from 6.11 checksummed in software";
-constexpr const char* ipsec_rule = "an IPsec (xfrm) route: EIO on every kernel";
-
+// The errno for a segment over the MTU changed in 6.14, and the change was back-ported to
+// 6.1.129; checksumming in software instead of failing came with 6.11 (kMtuRule, kChecksumRule).
 std::string mtu_errno(const std::optional<KernelVersion>& kernel) {
     if (!kernel) return "EMSGSIZE or EINVAL";
     const bool fixed = kernel->at_least(6, 14) ||
@@ -70,7 +63,7 @@ std::vector<std::string> covering_policies(const EgressFacts& facts) {
     return covering;
 }
 
-void fail(EgressVerdict& verdict, std::string error, std::string reason, const char* rule) {
+void fail(EgressVerdict& verdict, std::string error, std::string reason, std::string_view rule) {
     if (verdict.status != EgressStatus::fails) verdict.expected_error = std::move(error);
     verdict.status = EgressStatus::fails;
     verdict.reasons.push_back(std::move(reason));
@@ -147,7 +140,7 @@ EgressVerdict judge_segmented_send(const EgressFacts& facts, std::size_t segment
                      : facts.route_mtu.mtu
                          ? (facts.route_mtu.locked ? "the route's locked MTU" : "the route's MTU")
                          : "the interface's MTU"),
-                 mtu_rule);
+                 kMtuRule);
         }
     }
 
@@ -162,12 +155,12 @@ EgressVerdict judge_segmented_send(const EgressFacts& facts, std::size_t segment
             fail(verdict, "EIO",
                  facts.interface_name + " has no transmit checksum offload, and kernel " +
                      facts.kernel + " refuses segmented sends without it",
-                 checksum_rule);
+                 kChecksumRule);
         } else {
             verdict.notes.push_back(facts.interface_name +
                                     " has no transmit checksum offload: kernel " + facts.kernel +
                                     " checksums segmented sends in software (accepted, more CPU)");
-            verdict.kernel_rules.emplace_back(checksum_rule);
+            verdict.kernel_rules.emplace_back(kChecksumRule);
         }
     }
 
@@ -179,14 +172,14 @@ EgressVerdict judge_segmented_send(const EgressFacts& facts, std::size_t segment
         fail(verdict, "EIO",
              "outbound IPsec policy for " + list + " covers the " + facts.route +
                  ": with its security association up, the kernel refuses segmented sends",
-             ipsec_rule);
+             kIpsecRule);
     }
 
     if (verdict.status == EgressStatus::fails) {
         // A definite failure stands even where another fact is unknown: say what was not read.
         for (auto& u : unknown) verdict.notes.push_back("not read: " + u);
         if (std::find(verdict.kernel_rules.begin(), verdict.kernel_rules.end(),
-                      std::string(mtu_rule)) == verdict.kernel_rules.end() &&
+                      std::string(kMtuRule)) == verdict.kernel_rules.end() &&
             verdict.effective_mtu) {
             verdict.notes.push_back(
                 fmt::format("the MTU ({}) is not the cause: segments up to {} "
@@ -201,7 +194,7 @@ EgressVerdict judge_segmented_send(const EgressFacts& facts, std::size_t segment
         return verdict;
     }
     verdict.status = EgressStatus::fits;
-    verdict.kernel_rules.insert(verdict.kernel_rules.begin(), mtu_rule);
+    verdict.kernel_rules.insert(verdict.kernel_rules.begin(), std::string(kMtuRule));
     return verdict;
 }
 

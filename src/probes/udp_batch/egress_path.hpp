@@ -18,6 +18,19 @@
 
 namespace netdiag::udp_batch {
 
+// The rows of docs/probes/udp-batch.md's table "Segmented sends by kernel", quoted by every
+// verdict and finding about a segmented send.
+inline constexpr std::string_view kMtuRule =
+    "segment + headers over the MTU: EINVAL before 6.14, EMSGSIZE from 6.14 (and from 6.1.129)";
+inline constexpr std::string_view kChecksumRule =
+    "no transmit checksum offload: EIO from 4.18 to 6.10; from 6.11 checksummed in software";
+inline constexpr std::string_view kIpsecRule = "an IPsec (xfrm) route: EIO on every kernel";
+inline constexpr std::string_view kSegmentCountRule =
+    "segments per call: 64 before a 2024 change, 128 after (back-ported to 5.15, 6.1, 6.6); one "
+    "more is EINVAL";
+inline constexpr std::string_view kByteCountRule =
+    "bytes per call: at most 65,507 of payload; one more is EMSGSIZE";
+
 struct EgressFacts {
     std::string route;        // "default route" or "route to 198.51.100.7"
     std::string destination;  // the address judged; empty for the default route

@@ -126,6 +126,8 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     UdpBatchRun run;
     run.datagram_size = options.udp_datagram_size;
     run.batch = options.udp_batch;
+    run.os = context.host().facts.os;
+    run.kernel = context.host().facts.kernel;
 
     DatagramSink sink;
     std::optional<SinkVerifier> sink_verifier;

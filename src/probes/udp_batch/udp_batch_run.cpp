@@ -153,6 +153,7 @@ nlohmann::json measurements_json(const UdpBatchRun& run) {
     }
     json["summary"] = summary;
     json["measured_path"] = measured_path_text(run);
+    if (!run.kernel.empty()) json["kernel"] = run.kernel;
     if (!run.egress.empty()) {
         auto egress = nlohmann::json::array();
         std::string egress_summary;

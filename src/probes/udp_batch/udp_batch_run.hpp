@@ -75,6 +75,8 @@ struct UdpBatchRun {
     SendLimits limits;
     std::size_t datagram_size = 0;
     std::size_t batch = 0;
+    std::string os;      // "linux", "windows": whose rules the errors follow
+    std::string kernel;  // uname release or Windows build: the limits and errnos depend on it
     std::vector<PathTrial> trials;
     // The pinned source checked again after the measurements: a link that dropped during the
     // run leaves the program's pinned address stale.

@@ -87,6 +87,11 @@ bool over_byte_limit(const UdpBatchRun& run) {
     return run.limits.max_bytes && run.batch * run.datagram_size > *run.limits.max_bytes;
 }
 
+// The kernel table's row for a Linux run; other systems have no such table.
+std::string linux_rule(const UdpBatchRun& run, std::string_view rule) {
+    return run.os == "linux" ? std::string(rule) : std::string{};
+}
+
 const std::vector<std::string> fallback_remedy = {
     "Keep the fallback to one send per datagram, but log the batched call's error once with its "
     "code, not on every packet",
@@ -186,7 +191,9 @@ void check_mtu_and_limits(const UdpBatchRun& run, std::vector<Finding>& out, boo
                  {"mtu", *run.route.mtu},
                  {"largest_segment", *run.route.mtu - header_bytes(run)},
                  {"interface", run.route.interface_name},
-                 {"send", outcome_evidence(trial, trial.plain)}},
+                 {"send", outcome_evidence(trial, trial.plain)},
+                 {"kernel", run.kernel},
+                 {"kernel_rule", linux_rule(run, kMtuRule)}},
                 {fmt::format(
                      "Send segments of at most {} bytes on this route (MTU minus IP and UDP "
                      "headers), e.g. `netdiag probe udp-batch --udp-size {}`",
@@ -210,7 +217,9 @@ void check_mtu_and_limits(const UdpBatchRun& run, std::vector<Finding>& out, boo
                  {"segment_size", run.datagram_size},
                  {"max_segments_per_call", run.limits.max_segments.value_or(0)},
                  {"max_bytes_per_call", run.limits.max_bytes.value_or(0)},
-                 {"send", outcome_evidence(trial, trial.plain)}},
+                 {"send", outcome_evidence(trial, trial.plain)},
+                 {"kernel", run.kernel},
+                 {"kernel_rule", linux_rule(run, by_count ? kSegmentCountRule : kByteCountRule)}},
                 {fmt::format("Split batches at {} segments and {} bytes (discovered on this host)",
                              run.limits.max_segments.value_or(0), run.limits.max_bytes.value_or(0)),
                  "Older kernels allow 64 segments per call, newer ones 128: size batches from the "
@@ -225,6 +234,13 @@ void check_rejected(const UdpBatchRun& run, std::vector<Finding>& out) {
     for (const auto& trial : run.trials) {
         if (!platform::udp::is_batched(trial.path) || !failed(trial.plain)) continue;
         auto evidence = outcome_evidence(trial, trial.plain);
+        evidence["kernel"] = run.kernel;
+        // EIO from a segmented send is the checksum (or IPsec) row of the kernel table.
+        if (is_segmentation(trial.path) &&
+            trial.plain.error.portable == std::make_error_code(std::errc::io_error)) {
+            evidence["kernel_rule"] =
+                linux_rule(run, std::string(kChecksumRule) + "; " + std::string(kIpsecRule));
+        }
         if (run.limits.query_error)
             evidence["capability_query_error"] = run.limits.query_error.to_evidence();
         out.push_back(
