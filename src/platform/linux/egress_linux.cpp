@@ -19,28 +19,19 @@
 
 #include "netdiag/egress.hpp"
 #include "netdiag/platform.hpp"
+#include "platform/posix/unique_fd.hpp"
 
 namespace netdiag::platform::egress {
 namespace {
 
-class NetlinkSocket {
-public:
-    explicit NetlinkSocket(int protocol)
-        : fd_(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol)) {
-        // The kernel answers a local request at once; the timeout only bounds one that does not.
-        timeval timeout{1, 0};
-        if (fd_ >= 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    }
-    ~NetlinkSocket() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    NetlinkSocket(const NetlinkSocket&) = delete;
-    NetlinkSocket& operator=(const NetlinkSocket&) = delete;
-    int fd() const { return fd_; }
-
-private:
-    int fd_;
-};
+// A netlink socket whose answers are bounded: the kernel answers a local request at once, and
+// the timeout only guards against one that does not.
+posix::UniqueFd netlink_socket(int protocol) {
+    posix::UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
+    timeval timeout{1, 0};
+    if (fd.valid()) ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    return fd;
+}
 
 std::string failure(const std::string& what, int error) {
     return what + ": " + describe_native_error(error).describe();
@@ -51,17 +42,17 @@ std::string failure(const std::string& what, int error) {
 // on failure, empty on success.
 std::string exchange(int protocol, const void* request, std::size_t size, bool dump,
                      const std::function<void(const nlmsghdr&)>& on_message) {
-    NetlinkSocket socket(protocol);
-    if (socket.fd() < 0) return failure("socket(AF_NETLINK)", errno);
+    const auto socket = netlink_socket(protocol);
+    if (!socket.valid()) return failure("socket(AF_NETLINK)", errno);
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
-    if (::sendto(socket.fd(), request, size, 0, reinterpret_cast<sockaddr*>(&kernel),
+    if (::sendto(socket.get(), request, size, 0, reinterpret_cast<sockaddr*>(&kernel),
                  sizeof kernel) < 0) {
         return failure("netlink send", errno);
     }
     alignas(nlmsghdr) char reply[32768];
     for (;;) {
-        const auto got = ::recv(socket.fd(), reply, sizeof reply, 0);
+        const auto got = ::recv(socket.get(), reply, sizeof reply, 0);
         if (got < 0) {
             return errno == EAGAIN ? "no netlink answer within 1 s"
                                    : failure("netlink recv", errno);
@@ -229,17 +220,15 @@ Known<bool> transmit_checksum_offload(const std::string& name) {
     if (name.empty() || name.size() >= IF_NAMESIZE) {
         return Known<bool>::unknown("no interface name to ask");
     }
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return Known<bool>::unknown(failure("socket", errno));
+    const posix::UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return Known<bool>::unknown(failure("socket", errno));
     ethtool_value value{};
     value.cmd = ETHTOOL_GTXCSUM;
     ifreq request{};
     std::memcpy(request.ifr_name, name.c_str(), name.size());
     request.ifr_data = reinterpret_cast<char*>(&value);
-    const int result = ::ioctl(fd, SIOCETHTOOL, &request);
-    const int error = errno;
-    ::close(fd);
-    if (result < 0) return Known<bool>::unknown(failure("ETHTOOL_GTXCSUM on " + name, error));
+    if (::ioctl(fd.get(), SIOCETHTOOL, &request) < 0)
+        return Known<bool>::unknown(failure("ETHTOOL_GTXCSUM on " + name, errno));
     return Known<bool>{value.data != 0, {}};
 }
 

@@ -15,6 +15,7 @@
 
 #include "netdiag/platform.hpp"
 #include "platform/linux/ethtool_eee.hpp"
+#include "platform/posix/unique_fd.hpp"
 
 namespace netdiag::platform::linux_fs {
 namespace {
@@ -27,20 +28,6 @@ static_assert(CTRL_CMD_GETFAMILY == 3 && CTRL_ATTR_FAMILY_ID == 1 && GENL_ID_CTR
 // Netlink answers a local request at once; the deadline only guards against a kernel that
 // never does.
 constexpr int kReplyDeadlineMs = 500;
-
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 std::string errno_text(const char* call, int error) {
     return std::string(call) + ": " + describe_native_error(error).describe();
@@ -67,7 +54,7 @@ bool exchange(int fd, const Bytes& request, Bytes& reply, std::string& error) {
 EeeState query_ioctl(const std::string& interface) {
     EeeState state;
     state.source = "ioctl";
-    Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    posix::UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (fd.get() < 0) {
         state.error = errno_text("socket", errno);
         return state;
@@ -92,7 +79,7 @@ EeeState query_ioctl(const std::string& interface) {
 EeeState query_eee(const std::string& interface) {
     EeeState state;
     state.source = "netlink";
-    Fd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC));
+    posix::UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC));
     if (fd.get() < 0) {
         state.error = errno_text("socket(NETLINK_GENERIC)", errno);
         return state;

@@ -13,6 +13,7 @@
 
 #include "netdiag/multicast.hpp"
 #include "netdiag/platform.hpp"
+#include "platform/posix/unique_fd.hpp"
 
 namespace netdiag::platform::multicast {
 namespace {
@@ -46,13 +47,6 @@ std::string address_text(int family, const void* data) {
     return text;
 }
 
-struct FdGuard {
-    int fd;
-    ~FdGuard() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
 }  // namespace
 
 GroupRoute route_to_group(const std::string& group) {
@@ -66,14 +60,14 @@ GroupRoute route_to_group(const std::string& group) {
     const int af = *family == Family::ipv4 ? AF_INET : AF_INET6;
     const std::size_t address_size = *family == Family::ipv4 ? 4 : 16;
 
-    FdGuard guard{::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)};
-    if (guard.fd < 0) {
+    const posix::UniqueFd guard(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+    if (guard.get() < 0) {
         route.error = last_socket_error();
         return route;
     }
     // The kernel answers at once; the timeout only bounds a misbehaving stack.
     timeval timeout{1, 0};
-    setsockopt(guard.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    setsockopt(guard.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
 
     struct {
         nlmsghdr header;
@@ -95,13 +89,13 @@ GroupRoute route_to_group(const std::string& group) {
 
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
-    if (::sendto(guard.fd, &request, request.header.nlmsg_len, 0,
+    if (::sendto(guard.get(), &request, request.header.nlmsg_len, 0,
                  reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
         route.error = last_socket_error();
         return route;
     }
     alignas(nlmsghdr) char reply[8192];
-    const auto got = ::recv(guard.fd, reply, sizeof reply, 0);
+    const auto got = ::recv(guard.get(), reply, sizeof reply, 0);
     if (got < 0) {
         route.error = last_socket_error();
         return route;

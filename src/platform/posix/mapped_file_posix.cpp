@@ -4,6 +4,8 @@
 // pages (SIGBUS); inputs are modules the user points at, not files being rewritten.
 #include "netdiag/mapped_file.hpp"
 
+#include "platform/posix/unique_fd.hpp"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,13 +16,6 @@
 
 namespace netdiag::platform {
 namespace {
-
-struct Descriptor {
-    int fd;
-    ~Descriptor() {
-        if (fd >= 0) ::close(fd);
-    }
-};
 
 #ifndef MAP_POPULATE
 constexpr int MAP_POPULATE = 0;  // not Linux: pages fault in as they are read
@@ -38,13 +33,13 @@ void MappedFile::release() noexcept {
 
 MappedFile MappedFile::open(const std::string& path, std::string& error) {
     MappedFile out;
-    const Descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (file.fd < 0) {
+    const posix::UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.get() < 0) {
         error = std::string("cannot open the file for reading: ") + std::strerror(errno);
         return out;
     }
     struct stat st {};
-    if (::fstat(file.fd, &st) != 0) {
+    if (::fstat(file.get(), &st) != 0) {
         error = std::string("cannot read the file's size: ") + std::strerror(errno);
         return out;
     }
@@ -54,7 +49,7 @@ MappedFile MappedFile::open(const std::string& path, std::string& error) {
     }
     if (st.st_size == 0) return out;
     const auto size = static_cast<std::size_t>(st.st_size);
-    void* base = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd, 0);
+    void* base = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.get(), 0);
     if (base == MAP_FAILED) {
         error = std::string("cannot map the file: ") + std::strerror(errno);
         return out;
