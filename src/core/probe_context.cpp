@@ -54,11 +54,11 @@ Lock wait_for_gate(Lock lock, const ProbeContext& context, std::chrono::millisec
 }  // namespace
 
 MeasuringAlone ProbeContext::measure_alone() const {
-    return wait_for_gate(MeasuringAlone(gate_->mutex, std::defer_lock), *this, gate_wait_);
+    return wait_for_gate(MeasuringAlone(*gate_, std::defer_lock), *this, gate_wait_);
 }
 
 WorkingAlongside ProbeContext::work_alongside() const {
-    return wait_for_gate(WorkingAlongside(gate_->mutex, std::defer_lock), *this, gate_wait_);
+    return wait_for_gate(WorkingAlongside(*gate_, std::defer_lock), *this, gate_wait_);
 }
 
 }  // namespace netdiag

@@ -7,6 +7,8 @@
 #include "proto/zenoh/zenoh_scouting.hpp"
 
 using namespace netdiag::proto::zenoh;
+// Named apart: the wasm reader has a DecodeError too, and unity builds put the tests together.
+using ZenohDecodeError = netdiag::proto::zenoh::DecodeError;
 using Bytes = std::vector<std::uint8_t>;
 
 namespace {
@@ -20,14 +22,14 @@ Hello hello_with(std::vector<std::uint8_t> zid, std::vector<std::string> locator
 
 template <typename T>
 T value_of(const DecodeResult<T>& r) {
-    if (const auto* e = std::get_if<DecodeError>(&r)) FAIL("decode failed: " << e->describe());
+    if (const auto* e = std::get_if<ZenohDecodeError>(&r)) FAIL("decode failed: " << e->describe());
     return std::get<T>(r);
 }
 
 template <typename T>
-DecodeError error_of(const DecodeResult<T>& r) {
-    REQUIRE(std::holds_alternative<DecodeError>(r));
-    return std::get<DecodeError>(r);
+ZenohDecodeError error_of(const DecodeResult<T>& r) {
+    REQUIRE(std::holds_alternative<ZenohDecodeError>(r));
+    return std::get<ZenohDecodeError>(r);
 }
 
 }  // namespace
@@ -121,7 +123,7 @@ TEST_CASE("zenoh: truncated and lying datagrams fail with the offset and the rea
     // Every proper prefix of a valid Hello must fail, never read past its end.
     for (std::size_t n = 0; n < full.size(); ++n) {
         const Bytes prefix(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n));
-        CHECK(std::holds_alternative<DecodeError>(decode_hello(prefix)));
+        CHECK(std::holds_alternative<ZenohDecodeError>(decode_hello(prefix)));
     }
 
     SECTION("a locator count larger than the datagram") {
