@@ -16,9 +16,10 @@ namespace netdiag {
 // A readers-writer lock with deadlines, on a mutex and a condition variable. Not
 // std::shared_timed_mutex: the mingw-w64 build maps that to winpthreads' rwlock, whose timed
 // write lock, after timing out under load, once let a writer in beside a reader (a measurement
-// ran during heavy work under Wine). A writer that waits holds new readers back, so a
-// measurement is not starved by a stream of shorter shared holders. Meets the standard's
-// SharedTimedMutex requirements for std::unique_lock and std::shared_lock.
+// ran during heavy work under Wine). Readers go first: shared work is never held back by a
+// measurement that waits, only by one that runs, so a measurement starts once the heavy work
+// of the run is done (as glibc's default rwlock behaves). Meets the standard's SharedTimedMutex
+// requirements for std::unique_lock and std::shared_lock.
 class MeasurementGate {
 public:
     void lock();
@@ -54,7 +55,6 @@ private:
     std::condition_variable changed_;
     int readers_ = 0;
     bool writer_ = false;
-    int writers_waiting_ = 0;
 };
 
 using MeasuringAlone = std::unique_lock<MeasurementGate>;

@@ -4,9 +4,7 @@ namespace netdiag {
 
 void MeasurementGate::lock() {
     std::unique_lock guard(mutex_);
-    ++writers_waiting_;
     changed_.wait(guard, [this] { return !writer_ && readers_ == 0; });
-    --writers_waiting_;
     writer_ = true;
 }
 
@@ -19,16 +17,11 @@ bool MeasurementGate::try_lock() {
 
 bool MeasurementGate::try_lock_until(std::chrono::steady_clock::time_point until) {
     std::unique_lock guard(mutex_);
-    ++writers_waiting_;
-    const bool free =
-        changed_.wait_until(guard, until, [this] { return !writer_ && readers_ == 0; });
-    --writers_waiting_;
-    if (free) {
-        writer_ = true;
-    } else {
-        changed_.notify_all();  // readers held back for this writer may go on
+    if (!changed_.wait_until(guard, until, [this] { return !writer_ && readers_ == 0; })) {
+        return false;
     }
-    return free;
+    writer_ = true;
+    return true;
 }
 
 void MeasurementGate::unlock() {
@@ -41,20 +34,20 @@ void MeasurementGate::unlock() {
 
 void MeasurementGate::lock_shared() {
     std::unique_lock guard(mutex_);
-    changed_.wait(guard, [this] { return !writer_ && writers_waiting_ == 0; });
+    changed_.wait(guard, [this] { return !writer_; });
     ++readers_;
 }
 
 bool MeasurementGate::try_lock_shared() {
     const std::lock_guard guard(mutex_);
-    if (writer_ || writers_waiting_ > 0) return false;
+    if (writer_) return false;
     ++readers_;
     return true;
 }
 
 bool MeasurementGate::try_lock_shared_until(std::chrono::steady_clock::time_point until) {
     std::unique_lock guard(mutex_);
-    if (!changed_.wait_until(guard, until, [this] { return !writer_ && writers_waiting_ == 0; })) {
+    if (!changed_.wait_until(guard, until, [this] { return !writer_; })) {
         return false;
     }
     ++readers_;

@@ -112,7 +112,8 @@ EgressVerdict judge_segmented_send(const EgressFacts& facts, std::size_t segment
     }
     if (facts.os != "linux") {
         verdict.reasons.push_back(
-            "netdiag knows the Linux kernel's rules for segmented sends; on " + facts.os +
+            "netdiag knows the Linux kernel's rules for segmented sends; on " +
+            std::string(facts.os == "windows" ? "Windows" : facts.os) +
             " the adapter's driver decides what a segmented send does (PowerShell: "
             "Get-NetAdapterUso shows whether it offers UDP segmentation offload)");
         return verdict;
@@ -206,6 +207,13 @@ std::vector<EgressFacts> read_egress_facts(const platform::HostSnapshot& host,
         }
         return std::nullopt;
     };
+    // Windows names adapters by GUID; reports use the friendly name beside it ("Ethernet").
+    const auto display_name = [&host](const std::string& name) -> std::string {
+        for (const auto& iface : host.interfaces) {
+            if (iface.name == name && !iface.friendly_name.empty()) return iface.friendly_name;
+        }
+        return name;
+    };
     const auto interface_owning = [&host](const std::string& address) -> std::string {
         for (const auto& iface : host.interfaces) {
             for (const auto& owned : iface.addresses) {
@@ -237,6 +245,7 @@ std::vector<EgressFacts> read_egress_facts(const platform::HostSnapshot& host,
         facts.path_mtu = lookup.mtu;
         facts.interface_mtu = interface_mtu(facts.interface_name);
         if (facts.unknown_because.empty()) common(facts);
+        facts.interface_name = display_name(facts.interface_name);
         paths.push_back(std::move(facts));
         return paths;
     }
@@ -255,6 +264,7 @@ std::vector<EgressFacts> read_egress_facts(const platform::HostSnapshot& host,
         facts.interface_mtu = interface_mtu(best->interface_name);
         facts.route_mtu = platform::egress::default_route_mtu(family, best->interface_index);
         common(facts);
+        facts.interface_name = display_name(facts.interface_name);
         paths.push_back(std::move(facts));
     }
     return paths;
