@@ -13,6 +13,7 @@
 
 #include "delivery_tally.hpp"
 #include "netdiag/udp_send.hpp"
+#include "receive_facts.hpp"
 
 namespace netdiag::udp_batch {
 
@@ -79,6 +80,7 @@ struct UdpBatchRun {
     // run leaves the program's pinned address stale.
     std::optional<bool> source_owned_at_end;
     std::string peer_error;  // the control connection to `netdiag peer` failed
+    ReceiveChecks receive;   // ECN marks and receive coalescing over loopback
 };
 
 nlohmann::json to_json(const platform::udp::SendOutcome& outcome);
