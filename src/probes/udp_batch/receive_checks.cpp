@@ -14,8 +14,9 @@ using platform::udp::Family;
 using platform::udp::UdpSocket;
 using Clock = std::chrono::steady_clock;
 
-// Loopback delivers inside the send call; this only bounds a wait for what never comes.
-constexpr std::chrono::milliseconds loopback_wait{200};
+// Loopback delivers inside the send call; this only bounds a wait for what never comes, and
+// stays within the 50 ms in which a probe notices an interrupt.
+constexpr std::chrono::milliseconds loopback_wait{50};
 
 std::chrono::milliseconds wait_until(Clock::time_point deadline) {
     const auto left =

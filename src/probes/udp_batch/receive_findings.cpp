@@ -56,8 +56,8 @@ void check_ecn_option(const ReceiveChecks& checks, std::vector<Finding>& out) {
     if (refusals.empty()) return;
     out.push_back(receive_finding(
         "ND-UDP-013", Severity::error,
-        fmt::format("The ECN receive option {} is refused: {}", joined(options, " and "),
-                    first_error),
+        fmt::format("The ECN receive option{} {} {} refused: {}", options.size() > 1 ? "s" : "",
+                    joined(options, " and "), options.size() > 1 ? "are" : "is", first_error),
         fmt::format("{}. QUIC stacks set this option when they open their socket and treat a "
                     "refusal as fatal: quinn and iroh endpoints fail to start here (seen under "
                     "Wine and Proton)",
