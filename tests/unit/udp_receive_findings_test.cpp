@@ -98,6 +98,7 @@ TEST_CASE("ECN option refused (Wine, 10042 for both families) is ND-UDP-013, an 
     CHECK(f.severity == Severity::error);
     CHECK(f.title.find("IP_RECVECN and IPV6_RECVECN") != std::string::npos);
     CHECK(f.title.find("WSAENOPROTOOPT (10042)") != std::string::npos);
+    CHECK(f.detail.find("setsockopt(IP_RECVECN) on IPv4: WSAENOPROTOOPT (10042); ") == 0);
     CHECK(f.detail.find("quinn") != std::string::npos);
     REQUIRE(f.evidence["refused"].size() == 2);
     CHECK(f.evidence["refused"][0]["errno"] == 10042);

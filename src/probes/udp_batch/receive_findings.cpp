@@ -43,8 +43,9 @@ void check_ecn_option(const ReceiveChecks& checks, std::vector<Finding>& out) {
     for (const auto& check : checks.ecn) {
         if (verdict(check) != EcnVerdict::option_refused) continue;
         const auto& error = check.receive_option_error;
-        parts.push_back(fmt::format("setsockopt({}) on {}: {}", check.receive_option,
-                                    family_label(check.family), error.describe()));
+        // Name and number only: the OS's message goes to the evidence.
+        parts.push_back(fmt::format("setsockopt({}) on {}: {} ({})", check.receive_option,
+                                    family_label(check.family), error.native_name, error.native));
         options.push_back(check.receive_option);
         if (first_error.empty())
             first_error = fmt::format("{} ({})", error.native_name, error.native);
