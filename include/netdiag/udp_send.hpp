@@ -92,6 +92,10 @@ public:
     SysError open(Family family);
     bool is_open() const;
     void close();
+    Family family() const;
+    // The OS socket (a file descriptor, or a Winsock SOCKET) for the receive-side calls of
+    // udp_receive.hpp, which live in their own files.
+    std::intptr_t native_handle() const;
 
     SysError bind(const Endpoint& local);
     // Connecting an unconnected UDP socket sends nothing: it only picks the route, which tells

@@ -27,8 +27,9 @@ const std::vector<ProbeInfo>& probe_registry() {
          .title = "Batched UDP send",
          .summary = "Sends the same datagrams batched (GSO/USO, sendmmsg) and one by one, with "
                     "and without a pinned source; reports rejected paths with their errors, "
-                    "unsegmented or lost datagrams, a stale source, MTU and kernel limits, and "
-                    "each path's throughput (--peer, --udp-target)",
+                    "unsegmented or lost datagrams, a stale source, MTU and kernel limits, "
+                    "each path's throughput, and on loopback ECN marks and receive coalescing "
+                    "(--peer, --udp-target)",
          .platforms = {"linux", "windows"},
          .finding_ids = udp_batch_finding_ids(),
          .host_use = HostUse::measures_alone,

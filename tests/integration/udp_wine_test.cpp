@@ -63,3 +63,42 @@ TEST_CASE("udp-batch under Wine: USO socket option refused, USO cmsg accepted bu
     CHECK(rejected_finding);
     CHECK(unsegmented_finding);
 }
+
+// Wine does not know IP_RECVECN / IPV6_RECVECN (10042), which is what stops QUIC endpoints
+// (quinn, iroh) under Wine and Proton, and refuses UDP_RECV_MAX_COALESCED_SIZE with 10022: no
+// receive coalescing, a fact rather than a fault.
+TEST_CASE("udp-batch under Wine: ECN option refused with 10042, receive coalescing not supported",
+          "[wine][udp-batch]") {
+    if (const auto why = netdiag::testing::wine_unavailable(); !why.empty()) {
+        NETDIAG_SKIP("wine", why);
+    }
+    const auto run = netdiag::testing::run_under_wine(
+        "src/cli/netdiag.exe", "probe udp-batch --format json --udp-measure-ms 0");
+    INFO(run.err);
+    REQUIRE_FALSE(run.out.empty());
+    const auto report = nlohmann::json::parse(run.out);
+    const auto& probe = report["probes"][0];
+    INFO(probe.dump(1));
+    const auto& receive = probe["measurements"]["receive"];
+    REQUIRE(receive["ecn"].size() == 2);
+    for (const auto& family : receive["ecn"]) {
+        CHECK(family["verdict"] == "option-refused");
+        CHECK(family["receive_option_error"]["errno"] == 10042);
+        CHECK(family["receive_option_error"]["errno_name"] == "WSAENOPROTOOPT");
+        CHECK(family["send"]["status"] == "accepted");  // the IP_ECN control message is taken
+        CHECK(family["mark_read"].is_null());
+    }
+    CHECK(receive["ecn"][0]["receive_option"] == "IP_RECVECN");
+    CHECK(receive["ecn"][1]["receive_option"] == "IPV6_RECVECN");
+    CHECK(receive["coalescing"]["option"] == "UDP_RECV_MAX_COALESCED_SIZE");
+    CHECK(receive["coalescing"]["verdict"] == "not-supported");
+    CHECK(receive["coalescing"]["option_error"]["errno"] == 10022);
+
+    const auto* ecn = netdiag::test::find_by(probe["findings"], "id", "ND-UDP-013");
+    REQUIRE(ecn != nullptr);
+    CHECK((*ecn)["severity"] == "error");
+    CHECK((*ecn)["evidence"]["refused"][0]["errno"] == 10042);
+    CHECK((*ecn)["evidence"]["refused"].size() == 2);
+    CHECK(netdiag::test::find_by(probe["findings"], "id", "ND-UDP-014") == nullptr);
+    CHECK(netdiag::test::find_by(probe["findings"], "id", "ND-UDP-015") == nullptr);
+}

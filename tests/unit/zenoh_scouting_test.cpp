@@ -7,8 +7,6 @@
 #include "proto/zenoh/zenoh_scouting.hpp"
 
 using namespace netdiag::proto::zenoh;
-// Named apart: the wasm reader has a DecodeError too, and unity builds put the tests together.
-using ZenohDecodeError = netdiag::proto::zenoh::DecodeError;
 using Bytes = std::vector<std::uint8_t>;
 
 namespace {
@@ -20,14 +18,18 @@ Hello hello_with(std::vector<std::uint8_t> zid, std::vector<std::string> locator
     return hello;
 }
 
+// Named for this codec and qualified: the unity batches of the CI builds compile this file
+// beside other codecs' tests, whose DecodeError and helpers are in scope there too.
+using ZenohDecodeError = netdiag::proto::zenoh::DecodeError;
+
 template <typename T>
-T value_of(const DecodeResult<T>& r) {
+T scout_value_of(const DecodeResult<T>& r) {
     if (const auto* e = std::get_if<ZenohDecodeError>(&r)) FAIL("decode failed: " << e->describe());
     return std::get<T>(r);
 }
 
 template <typename T>
-ZenohDecodeError error_of(const DecodeResult<T>& r) {
+ZenohDecodeError scout_error_of(const DecodeResult<T>& r) {
     REQUIRE(std::holds_alternative<ZenohDecodeError>(r));
     return std::get<ZenohDecodeError>(r);
 }
@@ -47,7 +49,7 @@ TEST_CASE("zenoh: a Scout with an id sets I and the id length", "[zenoh]") {
     scout.zid = {0xaa, 0xbb, 0xcc, 0xdd};
     const auto bytes = encode(scout);
     CHECK(bytes == Bytes{0x01, 0x09, 0x3b, 0xaa, 0xbb, 0xcc, 0xdd});
-    const auto back = value_of(decode_scout(bytes));
+    const auto back = scout_value_of(decode_scout(bytes));
     CHECK(back.zid == scout.zid);
     CHECK(back.what == 0x03);
 }
@@ -67,7 +69,7 @@ TEST_CASE("zenoh: Hello with locators encodes and decodes byte for byte", "[zeno
     CHECK(bytes[19] == 2);
     CHECK(bytes[20] == 20);
 
-    const auto back = value_of(decode_hello(bytes));
+    const auto back = scout_value_of(decode_hello(bytes));
     CHECK(back.whatami == WhatAmI::router);
     CHECK(back.zid == hello.zid);
     CHECK(back.locators == hello.locators);
@@ -81,7 +83,7 @@ TEST_CASE("zenoh: Hello without L has no locators; every role decodes", "[zenoh]
         hello.zid = {0x42};
         const auto bytes = encode(hello);
         CHECK(bytes[0] == 0x02);
-        const auto back = value_of(decode_hello(bytes));
+        const auto back = scout_value_of(decode_hello(bytes));
         CHECK(back.whatami == role);
         CHECK(back.locators.empty());
     }
@@ -89,18 +91,18 @@ TEST_CASE("zenoh: Hello without L has no locators; every role decodes", "[zenoh]
 
 TEST_CASE("zenoh: decode tells Scout from Hello and refuses other ids", "[zenoh]") {
     const auto scout = decode(Bytes{0x01, 0x09, 0x03});
-    CHECK(std::holds_alternative<Scout>(value_of(scout)));
+    CHECK(std::holds_alternative<Scout>(scout_value_of(scout)));
     const auto hello = decode(encode(hello_with({1, 2})));
-    CHECK(std::holds_alternative<Hello>(value_of(hello)));
-    CHECK_THAT(error_of(decode(Bytes{0x05, 0x09, 0x03})).reason,
+    CHECK(std::holds_alternative<Hello>(scout_value_of(hello)));
+    CHECK_THAT(scout_error_of(decode(Bytes{0x05, 0x09, 0x03})).reason,
                Catch::Contains("not a scouting message"));
-    CHECK(error_of(decode(Bytes{})).reason == "empty datagram");
+    CHECK(scout_error_of(decode(Bytes{})).reason == "empty datagram");
 }
 
 TEST_CASE("zenoh: versions 0x08 and 0x09 are both accepted and reported", "[zenoh]") {
     auto bytes = encode(hello_with({7}));
     bytes[1] = 0x08;
-    CHECK(value_of(decode_hello(bytes)).version == 0x08);
+    CHECK(scout_value_of(decode_hello(bytes)).version == 0x08);
 }
 
 TEST_CASE("zenoh: extensions after the body are skipped by their encoding", "[zenoh]") {
@@ -113,7 +115,7 @@ TEST_CASE("zenoh: extensions after the body are skipped by their encoding", "[ze
     bytes.push_back(0x40 | 0x03);  // zbuf extension id 3, last
     bytes.push_back(3);
     bytes.insert(bytes.end(), {'a', 'b', 'c'});
-    const auto hello = value_of(decode_hello(bytes));
+    const auto hello = scout_value_of(decode_hello(bytes));
     CHECK(hello.extensions_skipped == 3);
     CHECK(hello.locators == std::vector<std::string>{"udp/1.2.3.4:7447"});
 }
@@ -129,32 +131,33 @@ TEST_CASE("zenoh: truncated and lying datagrams fail with the offset and the rea
     SECTION("a locator count larger than the datagram") {
         Bytes bytes{0x22, 0x09, 0x01, 0xaa};
         write_varint(bytes, 1'000'000'000);
-        const auto e = error_of(decode_hello(bytes));
+        const auto e = scout_error_of(decode_hello(bytes));
         CHECK(e.offset == 9);
         CHECK_THAT(e.reason, Catch::Contains("locator count 1000000000 exceeds 0"));
     }
     SECTION("a locator length beyond the end") {
         const Bytes bytes{0x22, 0x09, 0x01, 0xaa, 0x01, 0xc8, 0x01, 'x'};
-        CHECK_THAT(error_of(decode_hello(bytes)).reason,
+        CHECK_THAT(scout_error_of(decode_hello(bytes)).reason,
                    Catch::Contains("locator 0 length 200 exceeds 1 remaining"));
     }
     SECTION("whatami 0b11") {
-        CHECK_THAT(error_of(decode_hello(Bytes{0x02, 0x09, 0x03, 0x00})).reason,
+        CHECK_THAT(scout_error_of(decode_hello(Bytes{0x02, 0x09, 0x03, 0x00})).reason,
                    Catch::Contains("whatami 0b11"));
     }
     SECTION("an id longer than the datagram") {
-        const auto e = error_of(decode_hello(Bytes{0x02, 0x09, 0xf1, 1, 2, 3}));
+        const auto e = scout_error_of(decode_hello(Bytes{0x02, 0x09, 0xf1, 1, 2, 3}));
         CHECK(e.offset == 3);
         CHECK_THAT(e.reason, Catch::Contains("zenoh id needs 16 bytes, 3 remain"));
     }
     SECTION("an extension with the reserved encoding") {
         const Bytes bytes{0x82, 0x09, 0x01, 0x00, 0x60 | 0x01};
-        CHECK_THAT(error_of(decode_hello(bytes)).reason, Catch::Contains("reserved encoding"));
+        CHECK_THAT(scout_error_of(decode_hello(bytes)).reason,
+                   Catch::Contains("reserved encoding"));
     }
     SECTION("a varint of eleven bytes") {
         Bytes bytes{0x22, 0x09, 0x01, 0x00};
         bytes.insert(bytes.end(), 11, 0xff);
-        CHECK_THAT(error_of(decode_hello(bytes)).reason, Catch::Contains("count truncated"));
+        CHECK_THAT(scout_error_of(decode_hello(bytes)).reason, Catch::Contains("count truncated"));
     }
 }
 

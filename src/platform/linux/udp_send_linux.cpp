@@ -205,6 +205,14 @@ bool UdpSocket::is_open() const {
     return state_ && state_->fd >= 0;
 }
 
+Family UdpSocket::family() const {
+    return state_->family;
+}
+
+std::intptr_t UdpSocket::native_handle() const {
+    return state_->fd;
+}
+
 void UdpSocket::close() {
     if (state_ && state_->fd >= 0) {
         ::close(state_->fd);

@@ -210,6 +210,14 @@ bool UdpSocket::is_open() const {
     return state_ && state_->socket != INVALID_SOCKET;
 }
 
+Family UdpSocket::family() const {
+    return state_->family;
+}
+
+std::intptr_t UdpSocket::native_handle() const {
+    return static_cast<std::intptr_t>(state_->socket);
+}
+
 void UdpSocket::close() {
     if (state_ && state_->socket != INVALID_SOCKET) {
         ::closesocket(state_->socket);

@@ -8,6 +8,7 @@
 #include "datagram_sink.hpp"
 #include "path_trials.hpp"
 #include "peer_client.hpp"
+#include "receive_checks.hpp"
 #include "send_limits.hpp"
 #include "udp_findings.hpp"
 
@@ -192,6 +193,11 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
         if (context.cancelled()) break;
         context.progress(fmt::format("trying {}", platform::udp::native_call(path)));
         run.trials.push_back(run_path_trial(path, setup, ids));
+    }
+
+    if (!context.cancelled()) {
+        context.progress("checking ECN marks and receive coalescing on loopback");
+        run.receive = run_receive_checks(context.deadline());
     }
 
     std::size_t measurable = 0;

@@ -170,6 +170,8 @@ nlohmann::json measurements_json(const UdpBatchRun& run) {
     if (run.route.mtu) json["route_mtu"] = *run.route.mtu;
     if (run.source_owned_at_end) json["source_owned_at_end"] = *run.source_owned_at_end;
     if (!run.peer_error.empty()) json["peer_error"] = run.peer_error;
+    json["receive"] = to_json(run.receive);
+    json["receive_summary"] = receive_summary(run.receive);
     return json;
 }
 

@@ -14,6 +14,7 @@
 #include "delivery_tally.hpp"
 #include "egress_path.hpp"
 #include "netdiag/udp_send.hpp"
+#include "receive_facts.hpp"
 
 namespace netdiag::udp_batch {
 
@@ -85,6 +86,7 @@ struct UdpBatchRun {
     // The path off this host (the default routes, or the route to the destination), judged
     // from its facts: with the default loopback receiver the measurements never used it.
     std::vector<EgressJudgement> egress;
+    ReceiveChecks receive;  // ECN marks and receive coalescing over loopback
 };
 
 // What the measurements went through, and what was only judged; with the command that would

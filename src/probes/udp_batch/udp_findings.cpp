@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "receive_findings.hpp"
+
 namespace netdiag::udp_batch {
 namespace {
 
@@ -422,6 +424,7 @@ std::vector<Finding> analyse(const UdpBatchRun& run) {
     check_usb(run, findings);
     check_egress(run, findings);
     check_stale_demonstration(run, findings);
+    append_receive_findings(run.receive, findings);
     return findings;
 }
 

@@ -1,0 +1,164 @@
+// Linux receive-side UDP calls: ECN marks through IP_RECVTOS / IPV6_RECVTCLASS (sent with an
+// IP_TOS / IPV6_TCLASS control message), and receive coalescing through UDP_GRO, whose control
+// message carries the segment size of a coalesced read.
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "../posix/udp_sockaddr_posix.hpp"
+#include "netdiag/platform.hpp"
+#include "netdiag/udp_receive.hpp"
+
+#ifndef UDP_GRO
+#define UDP_GRO 104  // linux/udp.h; older C libraries' netinet/udp.h lack it
+#endif
+
+namespace netdiag::platform::udp {
+namespace receive_linux {
+
+int fd_of(const UdpSocket& socket) {
+    return static_cast<int>(socket.native_handle());
+}
+
+bool is_v4(const UdpSocket& socket) {
+    return socket.family() == Family::ipv4;
+}
+
+// An int control message as the kernel writes it; IP_TOS comes as one byte on receive.
+int cmsg_int(const cmsghdr* cmsg) {
+    if (cmsg->cmsg_len >= CMSG_LEN(sizeof(int))) {
+        int value = 0;
+        std::memcpy(&value, CMSG_DATA(cmsg), sizeof value);
+        return value;
+    }
+    unsigned char byte = 0;
+    std::memcpy(&byte, CMSG_DATA(cmsg), sizeof byte);
+    return byte;
+}
+
+}  // namespace receive_linux
+
+std::string_view ecn_receive_option(Family family) {
+    return family == Family::ipv4 ? "IP_RECVTOS" : "IPV6_RECVTCLASS";
+}
+
+std::string_view ecn_send_control(Family family) {
+    return family == Family::ipv4 ? "IP_TOS cmsg" : "IPV6_TCLASS cmsg";
+}
+
+std::string_view coalescing_option() {
+    return "UDP_GRO";
+}
+
+std::string_view coalescing_control() {
+    return "UDP_GRO cmsg";
+}
+
+SysError enable_ecn_receive(UdpSocket& socket) {
+    const int on = 1;
+    const bool v4 = receive_linux::is_v4(socket);
+    if (::setsockopt(receive_linux::fd_of(socket), v4 ? IPPROTO_IP : IPPROTO_IPV6,
+                     v4 ? IP_RECVTOS : IPV6_RECVTCLASS, &on, sizeof on) != 0) {
+        return last_socket_error();
+    }
+    return {};
+}
+
+SysError enable_receive_coalescing(UdpSocket& socket, std::size_t /*max_bytes*/) {
+    // UDP_GRO is on or off; the kernel bounds a coalesced read at 64 KiB itself.
+    const int on = 1;
+    if (::setsockopt(receive_linux::fd_of(socket), SOL_UDP, UDP_GRO, &on, sizeof on) != 0) {
+        return last_socket_error();
+    }
+    return {};
+}
+
+SendOutcome send_ecn_marked(UdpSocket& socket, const Endpoint& destination,
+                            std::span<const std::byte> payload, std::uint8_t ecn) {
+    SendOutcome outcome;
+    const bool v4 = receive_linux::is_v4(socket);
+    outcome.failed_call = std::string("sendmsg(") + std::string(ecn_send_control(socket.family())) +
+                          "=" + std::to_string(ecn) + ")";
+    const auto address = to_socket_address(destination);
+    if (!address) {
+        outcome.status = SendStatus::rejected;
+        outcome.error = describe_native_error(EINVAL);
+        return outcome;
+    }
+    const int value = ecn;
+    alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(int))] = {};
+    iovec vector{const_cast<std::byte*>(payload.data()), payload.size()};  // never written
+    msghdr message{};
+    message.msg_name = const_cast<sockaddr*>(address->get());
+    message.msg_namelen = address->length;
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    cmsghdr* cmsg = CMSG_FIRSTHDR(&message);
+    cmsg->cmsg_level = v4 ? IPPROTO_IP : IPPROTO_IPV6;
+    cmsg->cmsg_type = v4 ? IP_TOS : IPV6_TCLASS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof value);
+    std::memcpy(CMSG_DATA(cmsg), &value, sizeof value);
+    outcome.syscalls = 1;
+    const ssize_t sent = ::sendmsg(receive_linux::fd_of(socket), &message, 0);
+    if (sent < 0) {
+        outcome.status = SendStatus::rejected;
+        outcome.error = last_socket_error();
+        return outcome;
+    }
+    outcome.failed_call.clear();
+    outcome.status = SendStatus::accepted;
+    outcome.datagrams = 1;
+    outcome.bytes = static_cast<std::size_t>(sent);
+    return outcome;
+}
+
+ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
+                                std::chrono::milliseconds timeout) {
+    ReceivedMessage received;
+    pollfd entry{receive_linux::fd_of(socket), POLLIN, 0};
+    const int ready = ::poll(&entry, 1, static_cast<int>(timeout.count()));
+    if (ready == 0 || (ready < 0 && errno == EINTR)) {
+        received.timed_out = true;
+        return received;
+    }
+    if (ready < 0) {
+        received.error = last_socket_error();
+        return received;
+    }
+    alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(int)) * 4] = {};
+    iovec vector{buffer.data(), buffer.size()};
+    msghdr message{};
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    // MSG_TRUNC: the datagram's real length even when the buffer was short.
+    const ssize_t got = ::recvmsg(receive_linux::fd_of(socket), &message, MSG_TRUNC | MSG_DONTWAIT);
+    if (got < 0) {
+        if (errno == EAGAIN || errno == EINTR) {
+            received.timed_out = true;
+        } else {
+            received.error = last_socket_error();
+        }
+        return received;
+    }
+    received.size = static_cast<std::size_t>(got);
+    for (cmsghdr* cmsg = CMSG_FIRSTHDR(&message); cmsg != nullptr;
+         cmsg = CMSG_NXTHDR(&message, cmsg)) {
+        if ((cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TOS) ||
+            (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_TCLASS)) {
+            received.ecn = static_cast<std::uint8_t>(receive_linux::cmsg_int(cmsg) & 0b11);
+        } else if (cmsg->cmsg_level == SOL_UDP && cmsg->cmsg_type == UDP_GRO) {
+            received.segment_size = static_cast<std::size_t>(receive_linux::cmsg_int(cmsg));
+        }
+    }
+    return received;
+}
+
+}  // namespace netdiag::platform::udp

@@ -1,0 +1,189 @@
+// Windows receive-side UDP calls: ECN marks through IP_RECVECN / IPV6_RECVECN (sent with an
+// IP_ECN / IPV6_ECN control message on WSASendMsg, read back from WSARecvMsg), and receive
+// coalescing (URO) through UDP_RECV_MAX_COALESCED_SIZE, whose UDP_COALESCED_INFO control
+// message carries the segment size of a coalesced read. Documented from Windows 10 build 20348
+// (ECN) and Windows 11 (URO); mingw-w64's headers lack most of the names.
+#include <mswsock.h>
+#include <windows.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include <cstring>
+#include <string>
+
+#include "netdiag/platform.hpp"
+#include "netdiag/udp_receive.hpp"
+#include "udp_sockaddr_windows.hpp"
+
+namespace netdiag::platform::udp {
+namespace receive_windows {
+
+// ws2ipdef.h of the Windows SDK: one value serves as the option and the control message type.
+constexpr int ip_recv_ecn = 50;                 // IP_RECVECN / IPV6_RECVECN
+constexpr int ip_ecn = 50;                      // IP_ECN / IPV6_ECN
+constexpr int udp_recv_max_coalesced_size = 3;  // UDP_RECV_MAX_COALESCED_SIZE
+constexpr int udp_coalesced_info = 3;           // UDP_COALESCED_INFO
+
+SOCKET socket_of(const UdpSocket& socket) {
+    return static_cast<SOCKET>(socket.native_handle());
+}
+
+int ip_level(const UdpSocket& socket) {
+    return socket.family() == Family::ipv4 ? IPPROTO_IP : IPPROTO_IPV6;
+}
+
+DWORD cmsg_dword(const WSACMSGHDR* cmsg) {
+    DWORD value = 0;
+    if (cmsg->cmsg_len >= WSA_CMSG_LEN(sizeof value))
+        std::memcpy(&value, WSA_CMSG_DATA(cmsg), sizeof value);
+    return value;
+}
+
+// WSARecvMsg is an extension function: its address comes from the socket's provider.
+LPFN_WSARECVMSG receive_function(SOCKET socket) {
+    GUID id = WSAID_WSARECVMSG;
+    LPFN_WSARECVMSG function = nullptr;
+    DWORD bytes = 0;
+    if (::WSAIoctl(socket, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &function,
+                   sizeof function, &bytes, nullptr, nullptr) != 0) {
+        return nullptr;
+    }
+    return function;
+}
+
+}  // namespace receive_windows
+
+std::string_view ecn_receive_option(Family family) {
+    return family == Family::ipv4 ? "IP_RECVECN" : "IPV6_RECVECN";
+}
+
+std::string_view ecn_send_control(Family family) {
+    return family == Family::ipv4 ? "IP_ECN cmsg" : "IPV6_ECN cmsg";
+}
+
+std::string_view coalescing_option() {
+    return "UDP_RECV_MAX_COALESCED_SIZE";
+}
+
+std::string_view coalescing_control() {
+    return "UDP_COALESCED_INFO cmsg";
+}
+
+SysError enable_ecn_receive(UdpSocket& socket) {
+    const DWORD on = TRUE;  // what WSASetRecvIPEcn does
+    if (::setsockopt(receive_windows::socket_of(socket), receive_windows::ip_level(socket),
+                     receive_windows::ip_recv_ecn, reinterpret_cast<const char*>(&on),
+                     sizeof on) != 0) {
+        return last_socket_error();
+    }
+    return {};
+}
+
+SysError enable_receive_coalescing(UdpSocket& socket, std::size_t max_bytes) {
+    const DWORD size = static_cast<DWORD>(max_bytes);
+    if (::setsockopt(receive_windows::socket_of(socket), IPPROTO_UDP,
+                     receive_windows::udp_recv_max_coalesced_size,
+                     reinterpret_cast<const char*>(&size), sizeof size) != 0) {
+        return last_socket_error();
+    }
+    return {};
+}
+
+SendOutcome send_ecn_marked(UdpSocket& socket, const Endpoint& destination,
+                            std::span<const std::byte> payload, std::uint8_t ecn) {
+    SendOutcome outcome;
+    outcome.failed_call = std::string("WSASendMsg(") +
+                          std::string(ecn_send_control(socket.family())) + "=" +
+                          std::to_string(ecn) + ")";
+    auto address = to_socket_address(destination);
+    if (!address) {
+        outcome.status = SendStatus::rejected;
+        outcome.error = describe_native_error(WSAEINVAL);
+        return outcome;
+    }
+    const INT value = ecn;
+    alignas(WSACMSGHDR) char control[WSA_CMSG_SPACE(sizeof(INT))] = {};
+    auto* cmsg = reinterpret_cast<WSACMSGHDR*>(control);
+    cmsg->cmsg_level = receive_windows::ip_level(socket);
+    cmsg->cmsg_type = receive_windows::ip_ecn;
+    cmsg->cmsg_len = WSA_CMSG_LEN(sizeof value);
+    std::memcpy(WSA_CMSG_DATA(cmsg), &value, sizeof value);
+    WSABUF buffer{static_cast<ULONG>(payload.size()),
+                  reinterpret_cast<char*>(const_cast<std::byte*>(payload.data()))};  // read only
+    WSAMSG message{};
+    message.name = address->get();
+    message.namelen = address->length;
+    message.lpBuffers = &buffer;
+    message.dwBufferCount = 1;
+    message.Control.buf = control;
+    message.Control.len = sizeof control;
+    DWORD sent = 0;
+    outcome.syscalls = 1;
+    if (::WSASendMsg(receive_windows::socket_of(socket), &message, 0, &sent, nullptr, nullptr) !=
+        0) {
+        outcome.status = SendStatus::rejected;
+        outcome.error = last_socket_error();
+        return outcome;
+    }
+    outcome.failed_call.clear();
+    outcome.status = SendStatus::accepted;
+    outcome.datagrams = 1;
+    outcome.bytes = sent;
+    return outcome;
+}
+
+ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
+                                std::chrono::milliseconds timeout) {
+    ReceivedMessage received;
+    const SOCKET handle = receive_windows::socket_of(socket);
+    const auto receive = receive_windows::receive_function(handle);
+    if (receive == nullptr) {
+        received.error = last_socket_error();
+        return received;
+    }
+    WSAPOLLFD entry{};
+    entry.fd = handle;
+    entry.events = POLLRDNORM;
+    const int ready = ::WSAPoll(&entry, 1, static_cast<INT>(timeout.count()));
+    if (ready == 0) {
+        received.timed_out = true;
+        return received;
+    }
+    if (ready < 0) {
+        received.error = last_socket_error();
+        return received;
+    }
+    alignas(WSACMSGHDR) char control[WSA_CMSG_SPACE(sizeof(IN6_PKTINFO)) * 4] = {};
+    WSABUF data{static_cast<ULONG>(buffer.size()), reinterpret_cast<char*>(buffer.data())};
+    WSAMSG message{};
+    message.lpBuffers = &data;
+    message.dwBufferCount = 1;
+    message.Control.buf = control;
+    message.Control.len = sizeof control;
+    DWORD got = 0;
+    if (receive(handle, &message, &got, nullptr, nullptr) != 0) {
+        const int code = ::WSAGetLastError();
+        if (code == WSAEMSGSIZE) {  // larger than the buffer: still one datagram, truncated
+            received.size = buffer.size();
+        } else if (code == WSAEWOULDBLOCK || code == WSAECONNRESET) {
+            received.timed_out = true;
+        } else {
+            received.error = last_socket_error();
+        }
+        return received;
+    }
+    received.size = got;
+    for (WSACMSGHDR* cmsg = WSA_CMSG_FIRSTHDR(&message); cmsg != nullptr;
+         cmsg = WSA_CMSG_NXTHDR(&message, cmsg)) {
+        if ((cmsg->cmsg_level == IPPROTO_IP || cmsg->cmsg_level == IPPROTO_IPV6) &&
+            cmsg->cmsg_type == receive_windows::ip_ecn) {
+            received.ecn = static_cast<std::uint8_t>(receive_windows::cmsg_dword(cmsg) & 0b11);
+        } else if (cmsg->cmsg_level == IPPROTO_UDP &&
+                   cmsg->cmsg_type == receive_windows::udp_coalesced_info) {
+            received.segment_size = receive_windows::cmsg_dword(cmsg);
+        }
+    }
+    return received;
+}
+
+}  // namespace netdiag::platform::udp
