@@ -372,7 +372,11 @@ void check_egress(const UdpBatchRun& run, std::vector<Finding>& out) {
     for (const auto& path : run.egress) {
         const auto& facts = path.facts;
         const auto& verdict = path.verdict;
-        const std::string where = facts.interface_name.empty() ? facts.route : facts.interface_name;
+        // IPv4 and IPv6 default routes often leave through one interface: the family tells
+        // the two findings apart.
+        const std::string where =
+            (facts.interface_name.empty() ? facts.route : facts.interface_name) +
+            (facts.family == platform::udp::Family::ipv4 ? " (IPv4)" : " (IPv6)");
         std::string detail;
         for (const auto& reason : verdict.reasons) detail += (detail.empty() ? "" : "; ") + reason;
         const std::string measure_it =
