@@ -102,6 +102,11 @@ SysError describe_native_error(int native);
 // lines are for people only.
 bool is_terminal(int stream);
 
+// Kills and reaps every child process netdiag started that is still running (the accept
+// workers of a probe abandoned at an interrupt, a converter past its deadline) and refuses new
+// ones. Called once, just before the process exits, so nothing it started outlives it.
+void end_child_processes();
+
 // Name of this platform's family as shown in `netdiag list`: "linux" or "windows".
 std::string_view current_platform();
 

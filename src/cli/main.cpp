@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
     const int code = netdiag::cli::run(args, io);
     std::cout.flush();
     std::cerr.flush();
+    // An interrupt can leave a probe abandoned while its workers still run: end them here, so
+    // no child of netdiag outlives it.
+    netdiag::platform::end_child_processes();
     // A probe that overran its deadline may still be running on a detached thread; leave
     // without running static destructors under it.
     std::_Exit(code);

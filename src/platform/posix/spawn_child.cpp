@@ -1,8 +1,15 @@
 #include "platform/posix/spawn_child.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <mutex>
+#include <vector>
 
 #include "platform/child_start_gate.hpp"
 
@@ -17,6 +24,25 @@ void route(posix_spawn_file_actions_t& actions, int from, int to, int null_mode)
     } else {
         posix_spawn_file_actions_adddup2(&actions, from, to);
     }
+}
+
+// Every child netdiag started, so the process can end the ones still running before it exits
+// (end_child_processes). Entries of children already reaped are pruned now and then.
+struct ChildRegistry {
+    std::mutex mutex;
+    std::vector<pid_t> pids;
+    bool closed = false;  // exit has begun: no more children
+};
+
+ChildRegistry& registry() {
+    static auto* children = new ChildRegistry;  // never destroyed: used up to _Exit
+    return *children;
+}
+
+// True while pid is a child of this process that has not been reaped.
+bool still_ours(pid_t pid) {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
 }  // namespace
@@ -41,10 +67,21 @@ SpawnedChild spawn_child(const std::string& program, const std::vector<std::stri
     argv.push_back(nullptr);
 
     SpawnedChild child;
+    auto& children = registry();
     {
         const auto gate = hold_for_child_start();
-        child.error =
-            ::posix_spawn(&child.pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+        const std::lock_guard lock(children.mutex);
+        if (children.closed) {
+            child.error = ECANCELED;
+        } else {
+            child.error =
+                ::posix_spawn(&child.pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+            if (child.error == 0) {
+                if (children.pids.size() >= 64)
+                    std::erase_if(children.pids, [](pid_t p) { return !still_ours(p); });
+                children.pids.push_back(child.pid);
+            }
+        }
     }
     posix_spawn_file_actions_destroy(&actions);
     if (fd3 != descriptors.fd3) ::close(fd3);
@@ -53,3 +90,28 @@ SpawnedChild spawn_child(const std::string& program, const std::vector<std::stri
 }
 
 }  // namespace netdiag::platform::posix
+
+namespace netdiag::platform {
+
+void end_child_processes() {
+    auto& children = posix::registry();
+    const std::lock_guard lock(children.mutex);
+    children.closed = true;
+    for (const pid_t pid : children.pids) {
+        // The pidfd names this very process; it is ours and not yet reaped only if waitid
+        // says so after the pidfd was taken, so the signal cannot reach a recycled pid.
+        // By system call: glibc 2.36's <sys/pidfd.h> declares these without C linkage.
+        const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+        if (pidfd < 0) continue;
+        if (posix::still_ours(pid)) {
+            ::syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+            int status = 0;
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+        }
+        ::close(pidfd);
+    }
+    children.pids.clear();
+}
+
+}  // namespace netdiag::platform
