@@ -6,7 +6,7 @@ set(label_tags unit loopback netns qemu wine valgrind fuzz slow)
 set(need_labels unit loopback netns qemu wine valgrind fuzz)
 set(locking_labels loopback qemu wine)
 
-# Names of the cases that match SPEC, one per element. A name must not hold ';' (CMake lists).
+# Names of the cases that match SPEC, one per element.
 function(list_cases spec out_var)
   execute_process(COMMAND ${EMULATOR} "${EXE}" ${spec} --list-test-names-only
                   OUTPUT_VARIABLE output ERROR_VARIABLE errors RESULT_VARIABLE rc)
@@ -14,6 +14,8 @@ function(list_cases spec out_var)
     message(FATAL_ERROR "${EXE} --list-test-names-only failed (${rc}): ${errors}")
   endif()
   string(REPLACE "\r" "" output "${output}")
+  # A ';' would split a name in two cases that match nothing: mark it, so the check below fails.
+  string(REPLACE ";" "<semicolon>" output "${output}")
   string(REPLACE "\n" ";" output "${output}")
   set(names "")
   foreach(line IN LISTS output)
@@ -33,7 +35,7 @@ list_cases("[own-ports]" tagged_own_ports)
 
 set(script "")
 foreach(name IN LISTS all_cases)
-  if(name MATCHES ";")
+  if(name MATCHES "<semicolon>")
     message(FATAL_ERROR "test case name holds ';', which ctest cannot carry: ${name}")
   endif()
   set(labels "")

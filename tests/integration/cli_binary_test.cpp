@@ -29,7 +29,7 @@ TEST_CASE("probe --all --format json prints one valid report") {
     CHECK(has_host);
 }
 
-TEST_CASE("text report on a pipe has no colour codes; NO_COLOR is honoured") {
+TEST_CASE("text report on a pipe has no colour codes, NO_COLOR is honoured") {
     const auto run = run_netdiag("probe host", "NO_COLOR=1 ");
     CHECK(run.out.find("\x1b[") == std::string::npos);
     CHECK(run.out.find("Probes") != std::string::npos);

@@ -62,7 +62,7 @@ TEST_CASE("--version and --help exit 0") {
     CHECK(ph.out.find("--fail-on") != std::string::npos);
 }
 
-TEST_CASE("explain prints every registered finding's page; unknown ids are usage errors") {
+TEST_CASE("explain prints every registered finding's page, unknown ids are usage errors") {
     for (const auto& info : netdiag::probe_registry()) {
         for (const auto id : info.finding_ids) {
             auto r = run_cli({"explain", std::string(id)});
@@ -87,7 +87,7 @@ TEST_CASE("list shows every probe with platforms and finding ids") {
     CHECK(r.out.find("ND-HOST-001") != std::string::npos);
 }
 
-TEST_CASE("-o writes the report atomically; a bad path is exit 3 and leaves nothing") {
+TEST_CASE("-o writes the report atomically, a bad path is exit 3 and leaves nothing") {
     const auto dir = temp_dir("output");
     const auto target = dir / "report.json";
     auto ok = run_cli({"probe", "host", "--format", "json", "-q", "-o", target.string()});
@@ -112,7 +112,7 @@ TEST_CASE("-o writes the report atomically; a bad path is exit 3 and leaves noth
     fs::remove_all(dir);
 }
 
-TEST_CASE("json on stdout parses; --fail-on info turns findings into exit 1") {
+TEST_CASE("json on stdout parses, --fail-on info turns findings into exit 1") {
     auto r = run_cli({"probe", "host", "--format", "json"});
     const auto report = nlohmann::json::parse(r.out);
     const int findings = report["summary"]["findings"]["info"].get<int>() +

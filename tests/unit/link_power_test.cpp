@@ -233,7 +233,7 @@ TEST_CASE("Windows: a USB dock adapter Windows may turn off is ND-HOST-006 with 
                                "2a737441-1930-4402-8d77-b2bebba308a3") != std::string::npos);
 }
 
-TEST_CASE("Windows: power management off and no selective suspend is quiet; no key is quiet") {
+TEST_CASE("Windows: power management off and no selective suspend is quiet, no key is quiet") {
     CHECK(power_findings(judge_host(windows_dock(24u, "0"))).empty());
     auto unknown = windows_dock(std::nullopt, "1");
     unknown.interfaces[0].power.windows = WindowsAdapterPower{};

@@ -4,7 +4,7 @@
 
 using namespace netdiag;
 
-TEST_CASE("addresses and MACs get stable placeholders; loopback and groups stay") {
+TEST_CASE("addresses and MACs get stable placeholders, loopback and groups stay") {
     Redactor r;
     r.add_host_name("build-box.example.org");
     CHECK(r.redact_text("bind 192.0.2.7:7446 failed") == "bind ip-1:7446 failed");

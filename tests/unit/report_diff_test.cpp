@@ -29,7 +29,7 @@ TEST_CASE("identical reports: nothing changed, nothing worse") {
     CHECK_FALSE(diff.worse());
 }
 
-TEST_CASE("a finding that appears is worse; one that is resolved is not") {
+TEST_CASE("a finding that appears is worse, one that is resolved is not") {
     const auto before = testing::sample_report();
     auto after = before;
     probe(after, "host")

@@ -67,7 +67,7 @@ RunOutcome run_interrupted_when(const std::vector<const ReadyFlag*>& when,
 
 }  // namespace
 
-TEST_CASE("a probe that throws becomes status error with the reason; others still run") {
+TEST_CASE("a probe that throws becomes status error with the reason, others still run") {
     const auto bad = probe("bad", [](ProbeContext&) -> ProbeResult {
         throw std::runtime_error("socket() failed: EMFILE (24)");
     });
@@ -236,7 +236,7 @@ TEST_CASE("a run interrupted before it starts runs nothing and says so") {
     CHECK(outcome.results[0].reason == "not run: the run was interrupted");
 }
 
-TEST_CASE("an interrupted probe keeps its findings; one that ended first keeps its pass") {
+TEST_CASE("an interrupted probe keeps its findings, one that ended first keeps its pass") {
     // "quick" has returned by the time "finding" says it started, and the interrupt comes
     // only then.
     ReadyFlag quick_done;

@@ -133,7 +133,7 @@ TEST_CASE("USB NIC with autosuspend carrying the default route") {
     CHECK_FALSE(findings[0].remedy.empty());
 }
 
-TEST_CASE("USB NIC with autosuspend off is info; an up NIC without MULTICAST is reported") {
+TEST_CASE("USB NIC with autosuspend off is info, an up NIC without MULTICAST is reported") {
     if (!fixture_links_visible("usb-dock-power-on")) {
         NETDIAG_SKIP("symlinks",
                      "this file system does not show the fixture's sysfs symbolic links");

@@ -76,7 +76,7 @@ TEST_CASE("a batch delivered as one datagram is unsegmented, its segments delive
     CHECK(r.lost == 0);
 }
 
-TEST_CASE("a truncated datagram is counted as wrong size; foreign datagrams apart") {
+TEST_CASE("a truncated datagram is counted as wrong size, foreign datagrams apart") {
     DeliveryTally tally;
     const auto batch = make_batch(4, 0, 2, 200);
     tally.record(std::span<const std::byte>(batch).first(120));

@@ -207,7 +207,7 @@ TEST_CASE("an address removed during the measurement is found from the stopped s
     CHECK(get(findings, "ND-UDP-004").evidence["failures"].size() == 1);
 }
 
-TEST_CASE("loss at the peer is an error; loss on loopback a warning") {
+TEST_CASE("loss at the peer is an error, loss on loopback a warning") {
     auto run = healthy_run();
     trial_of(run, SendPath::segment_cmsg).plain_delivery->delivered = 0;
     trial_of(run, SendPath::segment_cmsg).plain_delivery->lost = 32;
@@ -218,7 +218,7 @@ TEST_CASE("loss at the peer is an error; loss on loopback a warning") {
     CHECK(get(findings, "ND-UDP-003").severity == Severity::error);
 }
 
-TEST_CASE("batched slower than unbatched is flagged; noise is not") {
+TEST_CASE("batched slower than unbatched is flagged, noise is not") {
     auto run = healthy_run();
     trial_of(run, SendPath::multi_message).throughput->datagrams = 35000;  // 0.7x: noise
     trial_of(run, SendPath::segment_cmsg).throughput->datagrams = 45000;   // 0.9x: noise

@@ -122,7 +122,7 @@ TEST_CASE("an ECN mark that does not come back is ND-UDP-014, a warning") {
     CHECK(findings[1].title.find("IPv6") != std::string::npos);
 }
 
-TEST_CASE("a refused marked send is ND-UDP-014 with the send's error; no ::1 is no finding") {
+TEST_CASE("a refused marked send is ND-UDP-014 with the send's error, no ::1 is no finding") {
     ReceiveChecks checks = healthy_linux();
     checks.ecn[0].send.status = platform::udp::SendStatus::rejected;
     checks.ecn[0].send.error = wsaeinval;

@@ -86,7 +86,7 @@ TEST_CASE("watch analysis: an outage still open at the end has no length") {
     CHECK(*drops[0].mean_outage_s == Approx(0.5));
 }
 
-TEST_CASE("watch analysis: only leaving `up` is a drop; other link changes and interfaces apart") {
+TEST_CASE("watch analysis: only leaving `up` is a drop, other link changes and interfaces apart") {
     std::vector<TimelineEntry> t{
         link(0, "eth0", "down", "no-carrier"), link(100, "eth0", "no-carrier", "up"),
         link(200, "wlan0", "up", "down"), link(300, "eth0", "up", "absent")};

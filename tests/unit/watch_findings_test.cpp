@@ -182,7 +182,7 @@ TEST_CASE("watch report: the probe report shape plus a timeline, redacted alike"
     CHECK(render_watch_summary(report).rfind("watch: 1 event(s)", 0) == 0);
 }
 
-TEST_CASE("watch findings: every id has a page; list and explain cover them") {
+TEST_CASE("watch findings: every id has a page, list and explain cover them") {
     std::ostringstream out, err;
     cli::CliIo io{out, err};
     CHECK(cli::run({"list"}, io) == 0);

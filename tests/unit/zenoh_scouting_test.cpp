@@ -76,7 +76,7 @@ TEST_CASE("zenoh: Hello with locators encodes and decodes byte for byte", "[zeno
     CHECK(zid_hex(back.zid) == "0102030405060708090a0b0c0d0e0f10");
 }
 
-TEST_CASE("zenoh: Hello without L has no locators; every role decodes", "[zenoh]") {
+TEST_CASE("zenoh: Hello without L has no locators, every role decodes", "[zenoh]") {
     for (auto role : {WhatAmI::router, WhatAmI::peer, WhatAmI::client}) {
         Hello hello;
         hello.whatami = role;

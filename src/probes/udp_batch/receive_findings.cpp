@@ -3,24 +3,11 @@
 #include <fmt/format.h>
 
 #include "udp_batch_run.hpp"
+#include "udp_findings.hpp"
 
 namespace netdiag::udp_batch {
 
 namespace receive_findings_detail {
-
-Finding receive_finding(std::string id, Severity severity, std::string title, std::string detail,
-                        nlohmann::json evidence, std::vector<std::string> remedy) {
-    Finding f;
-    f.docs = finding_docs_path(id);
-    f.id = std::move(id);
-    f.severity = severity;
-    f.probe = "udp-batch";
-    f.title = std::move(title);
-    f.detail = std::move(detail);
-    f.evidence = std::move(evidence);
-    f.remedy = std::move(remedy);
-    return f;
-}
 
 std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
     std::string text;
@@ -55,7 +42,7 @@ void check_ecn_option(const ReceiveChecks& checks, std::vector<Finding>& out) {
         refusals.push_back(evidence);
     }
     if (refusals.empty()) return;
-    out.push_back(receive_finding(
+    out.push_back(make_udp_finding(
         "ND-UDP-013", Severity::error,
         fmt::format("The ECN receive option{} {} {} refused: {}", options.size() > 1 ? "s" : "",
                     joined(options, " and "), options.size() > 1 ? "are" : "is", first_error),
@@ -93,7 +80,7 @@ void check_ecn_mark(const ReceiveChecks& checks, std::vector<Finding>& out) {
                 check.send_control, check.receive_option,
                 check.mark_read ? ecn_name(*check.mark_read) : std::string("no mark at all"));
         }
-        out.push_back(receive_finding(
+        out.push_back(make_udp_finding(
             "ND-UDP-014", Severity::warning,
             fmt::format("An {} mark sent over {} loopback does not come back",
                         ecn_name(check.mark_sent), family_label(check.family)),
@@ -127,7 +114,7 @@ void check_coalescing(const ReceiveChecks& checks, std::vector<Finding>& out) {
                          {"segment_size",
                           r.segment_size ? nlohmann::json(*r.segment_size) : nlohmann::json()}});
     }
-    out.push_back(receive_finding(
+    out.push_back(make_udp_finding(
         "ND-UDP-015", Severity::error,
         fmt::format("Coalesced datagrams of {} bytes arrive without the segment size", read->size),
         fmt::format("{} segments of {} bytes sent ({}) to a receiver with {}; it read {} bytes at "

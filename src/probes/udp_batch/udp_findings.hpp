@@ -16,4 +16,8 @@ inline const std::vector<std::string_view> finding_ids = {
 
 std::vector<Finding> analyse(const UdpBatchRun& run);
 
+// A udp-batch finding with its page (docs/findings/<id>.md).
+Finding make_udp_finding(std::string id, Severity severity, std::string title, std::string detail,
+                         nlohmann::json evidence, std::vector<std::string> remedy);
+
 }  // namespace netdiag::udp_batch
