@@ -222,11 +222,14 @@ std::vector<EgressFacts> read_egress_facts(const platform::HostSnapshot& host,
         }
         return {};
     };
-    const auto common = [&host](EgressFacts& facts) {
+    // The policy store is one dump for the whole host, whichever routes are judged.
+    std::optional<platform::egress::Known<std::vector<platform::egress::IpsecPolicy>>> ipsec;
+    const auto common = [&host, &ipsec](EgressFacts& facts) {
         facts.os = host.facts.os;
         facts.kernel = host.facts.kernel;
         facts.transmit_checksum = platform::egress::transmit_checksum_offload(facts.interface_name);
-        facts.ipsec = platform::egress::outbound_ipsec_policies();
+        if (!ipsec) ipsec = platform::egress::outbound_ipsec_policies();
+        facts.ipsec = *ipsec;
     };
 
     std::vector<EgressFacts> paths;
