@@ -6,7 +6,7 @@
 #                            tests in parallel (not the slow ones); under a minute after a change
 #   ./dev.sh test            install what is missing, build with -Werror, run the whole test suite
 #                            (the Windows build under Wine, then native, then native under
-#                            ASan + UBSan, then every fuzz target for 45 s); ends with the list
+#                            ASan + UBSan, then every fuzz target for 30 s); ends with the list
 #                            of skipped tests
 #   ./dev.sh setup [test]    only install the Debian packages (build, or build + test)
 #   ./dev.sh build           only configure and build the release binary (build/release)
@@ -31,7 +31,7 @@ TEST_PACKAGES=(python3 python3-jsonschema iproute2 ethtool procps wabt qemu-syst
                lld rustc libstd-rust-dev-wasm32 nftables prometheus prometheus-node-exporter
                systemd python3-yaml ansible openssh-server openssh-client util-linux)
 # Seconds each fuzz target runs in the test command (scripts/fuzz-all.sh runs them longer).
-FUZZ_SECONDS=${NETDIAG_FUZZ_SECONDS:-45}
+FUZZ_SECONDS=${NETDIAG_FUZZ_SECONDS:-30}
 
 log() { printf '==> %s\n' "$*" >&2; }
 
