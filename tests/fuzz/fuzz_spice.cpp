@@ -1,6 +1,6 @@
 // libFuzzer target for the SPICE codec: every decoder netdiag feeds with bytes from a server.
 // The first input byte picks the decoder, the rest is its input. Decoders must return a value
-// or a ParseError, never crash, never read out of bounds, never allocate from a length field
+// or a DecodeError, never crash, never read out of bounds, never allocate from a length field
 // beyond its bound. Run: tests/fuzz/run_fuzz.sh spice 60
 // fuzz-sources: src/proto/spice/spice_constants.cpp src/proto/spice/spice_link.cpp
 // fuzz-sources: src/proto/spice/spice_messages.cpp

@@ -19,16 +19,18 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace netdiag;
-    const wasm::ParseResult result = wasm::read_module(std::span<const std::uint8_t>(data, size));
-    if (result.error && result.error->message.empty()) __builtin_trap();  // errors must say why
-    if (!result.module) return 0;
-    const wasm::Module& module = *result.module;
+    const auto result = wasm::read_module(std::span<const std::uint8_t>(data, size));
+    if (!result) {
+        if (result.error().message.empty()) __builtin_trap();  // errors must say why
+        return 0;
+    }
+    const wasm::Module& module = result.value();
     // Decode every body (the lint decodes only those that call socket functions).
     wasm::DecodedBody decoded;
     for (const auto& body : module.bodies) {
         try {
             wasm::decode_body(module, body, decoded);
-        } catch (const wasm::DecodeError& e) {
+        } catch (const wasm::DecodeFailure& e) {
             if (std::string_view(e.what()).empty()) __builtin_trap();
         }
     }

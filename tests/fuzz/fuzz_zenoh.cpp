@@ -12,13 +12,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace netdiag::proto::zenoh;
     const auto result = decode(std::span<const std::uint8_t>(data, size));
-    const auto* message = std::get_if<Message>(&result);
-    if (message == nullptr) return 0;
-    if (const auto* hello = std::get_if<Hello>(message)) {
+    if (!result) return 0;
+    if (const auto* hello = std::get_if<Hello>(&result.value())) {
         const auto again = decode_hello(encode(*hello));
-        const auto* back = std::get_if<Hello>(&again);
-        if (back == nullptr || back->zid != hello->zid || back->locators != hello->locators ||
-            back->whatami != hello->whatami) {
+        if (!again || again.value().zid != hello->zid ||
+            again.value().locators != hello->locators || again.value().whatami != hello->whatami) {
             std::abort();
         }
     }

@@ -1,10 +1,13 @@
 // wasi-af over compiler output: the C programs in tests/fixtures/wasm/compiled/ built by clang at
 // -O0 -O1 -O2 -O3 -Os -Oz, and the Rust program built by rustc at opt-level 0 and 3, each in its
-// correct form and in three wrong forms (build_compiled.sh). Built at test time into the build
-// folder. The correct builds must be clean with every socket call judged; each wrong build must
-// get exactly its finding, at the right call: the function and byte offset are checked against
-// `wasm-objdump -d` of the same file.
+// correct form and in three wrong forms (build_compiled.sh). Built at test time, once for the
+// native and the sanitizer parts of the test command alike (see compiled_fixtures). The correct
+// builds must be clean with every socket call judged; each wrong build must get exactly its
+// finding, at the right call: the function and byte offset are checked against `wasm-objdump -d` of
+// the same file.
 #include <catch2/catch.hpp>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -106,16 +109,41 @@ std::vector<Expected> expected_for(const std::string& variant) {
     return {};
 }
 
-// Builds with `compiler`, lints the folder in one run, checks every file, writes the table.
-void check_compiled(const std::string& compiler, std::size_t expected_files) {
-    const fs::path out = fs::path(NETDIAG_TEST_BUILD_DIR) / "wasm-compiled" / compiler;
-    fs::remove_all(out);
+// The folder holding `compiler`'s builds of the fixtures. What the compiler makes depends only
+// on the sources, the build script and the compiler itself, so the folder is named by a hash of
+// all three and kept beside the build trees (build/wasm-compiled-cache/): the sanitizer part
+// lints the same files the native part built, instead of spending a minute of both cores on
+// compiling them again. A changed source, script or compiler gets a folder of its own. A build
+// goes to a temporary folder renamed into place only once it succeeded.
+fs::path compiled_fixtures(const std::string& compiler) {
+    const std::string versions = compiler == "clang" ? "clang --version; wasm-ld --version"
+                                                     : "/usr/bin/rustc --version --verbose";
+    const std::string key =
+        capture("cd \"" + kPrograms.string() + "\" && { cat build_compiled.sh *.c *.h *.rs; " +
+                versions + "; } 2>&1 | sha256sum | cut -c1-16");
+    REQUIRE(key.size() >= 16);
+    const fs::path cache =
+        fs::path(NETDIAG_TEST_BUILD_DIR).parent_path().parent_path() / "wasm-compiled-cache";
+    const fs::path out = cache / (compiler + "-" + key.substr(0, 16));
+    if (fs::exists(out)) return out;
+    const fs::path partial =
+        cache / (compiler + "-" + key.substr(0, 16) + ".partial-" + std::to_string(::getpid()));
+    fs::remove_all(partial);
     const std::string build = "\"" + (kPrograms / "build_compiled.sh").string() + "\" " + compiler +
-                              " \"" + out.string() + "\" 2>&1";
+                              " \"" + partial.string() + "\" 2>&1";
     INFO(build);
     const std::string log = capture(build + "; echo \"exit=$?\"");
     INFO(log);
     REQUIRE(log.find("exit=0") != std::string::npos);
+    std::error_code ec;
+    fs::rename(partial, out, ec);  // another run may have put the same build there first
+    if (ec) fs::remove_all(partial);
+    return out;
+}
+
+// Lints `compiler`'s builds in one run, checks every file, writes the table beside the tests.
+void check_compiled(const std::string& compiler, std::size_t expected_files) {
+    const fs::path out = compiled_fixtures(compiler);
 
     const auto run = run_netdiag("probe wasi-af --format json --wasm \"" + out.string() + "\"");
     INFO(run.err);
@@ -131,7 +159,9 @@ void check_compiled(const std::string& compiler, std::size_t expected_files) {
     std::map<std::string, nlohmann::json> measured;
     for (const auto& m : probe["measurements"]["files"]) measured[m["file"]] = m;
 
-    std::ofstream table(out / "table.md");
+    const fs::path tables = fs::path(NETDIAG_TEST_BUILD_DIR) / "wasm-compiled";
+    fs::create_directories(tables);
+    std::ofstream table(tables / (compiler + "-table.md"));
     table << "| fixture | level | findings (id at function+offset) | judged / socket calls |\n"
           << "|---|---|---|---|\n";
     std::size_t files = 0;

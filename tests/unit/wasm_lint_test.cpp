@@ -26,9 +26,9 @@ Linted lint_fixture(const std::string& name) {
     std::ifstream f(std::string(NETDIAG_FIXTURES_DIR) + "/wasm/" + name, std::ios::binary);
     REQUIRE(f.good());
     out.bytes.assign(std::istreambuf_iterator<char>(f), {});
-    const wasm::ParseResult parsed = wasm::read_module(out.bytes);
-    REQUIRE(parsed.module);
-    out.result = wasi_af::lint_module(*parsed.module);
+    const auto parsed = wasm::read_module(out.bytes);
+    REQUIRE(parsed.ok());
+    out.result = wasi_af::lint_module(parsed.value());
     return out;
 }
 
@@ -251,9 +251,9 @@ TEST_CASE("Calls whose values are unknown are not judged, and the report says wh
     CHECK(calls[1].field == "sock_bind");
     CHECK(calls[1].address == "unknown: address comes from an indirect call");
     CHECK(calls[1].socket == "judged");
-    const wasm::ParseResult parsed = wasm::read_module(l.bytes);
-    REQUIRE(parsed.module);
-    const Finding f = wasi_af::not_judged_finding(*parsed.module, l.result.coverage);
+    const auto parsed = wasm::read_module(l.bytes);
+    REQUIRE(parsed.ok());
+    const Finding f = wasi_af::not_judged_finding(parsed.value(), l.result.coverage);
     CHECK(f.id == "ND-WASM-013");
     CHECK(f.severity == Severity::info);
     CHECK(f.title == "2 of 2 socket calls could not be judged");

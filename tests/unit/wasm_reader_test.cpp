@@ -20,10 +20,9 @@ std::vector<std::uint8_t> read_fixture(const std::string& name) {
 }
 
 std::string error_of(const std::vector<std::uint8_t>& bytes) {
-    const ParseResult r = read_module(bytes);
-    REQUIRE(r.error.has_value());
-    REQUIRE_FALSE(r.module.has_value());
-    return r.error->message;
+    const auto r = read_module(bytes);
+    REQUIRE_FALSE(r.ok());
+    return r.error().message;
 }
 
 std::vector<std::uint8_t> module_with(const std::vector<std::uint8_t>& sections) {
@@ -75,9 +74,9 @@ TEST_CASE("A length is checked against what remains before anything is allocated
 
 TEST_CASE("The case's module is read: imports, names, data segments", "[wasm]") {
     const auto bytes = read_fixture("case_correct.wasm");
-    const ParseResult r = read_module(bytes);
-    REQUIRE(r.module);
-    const Module& m = *r.module;
+    const auto r = read_module(bytes);
+    REQUIRE(r.ok());
+    const Module& m = r.value();
     REQUIRE(m.imported_functions == 4);
     CHECK(m.imports[0].module == "wasix_32v1");
     CHECK(m.imports[0].field == "sock_open");
@@ -134,13 +133,13 @@ TEST_CASE("Every malformed fixture gives a precise error", "[wasm]") {
 TEST_CASE("Function bodies: nesting limit, bad calls, unbalanced blocks", "[wasm]") {
     SECTION("deep nesting stops at the limit with the offset") {
         const auto bytes = read_fixture("malformed/deep_nesting.wasm");
-        const ParseResult r = read_module(bytes);
-        REQUIRE(r.module);
+        const auto r = read_module(bytes);
+        REQUIRE(r.ok());
         DecodedBody d;
         try {
-            decode_body(*r.module, r.module->bodies[0], d);
+            decode_body(r.value(), r.value().bodies[0], d);
             FAIL("no error");
-        } catch (const DecodeError& e) {
+        } catch (const DecodeFailure& e) {
             CHECK(e.kind() == DecodeErrorKind::limit);
             CHECK_THAT(e.what(), Catch::Contains("nested deeper than 65536"));
         }
@@ -166,19 +165,19 @@ TEST_CASE("Function bodies: nesting limit, bad calls, unbalanced blocks", "[wasm
         append_size(sections, code.size());
         sections.insert(sections.end(), code.begin(), code.end());
         const auto bytes = module_with(sections);
-        const ParseResult r = read_module(bytes);
-        REQUIRE(r.module);
+        const auto r = read_module(bytes);
+        REQUIRE(r.ok());
         DecodedBody d;
-        decode_body(*r.module, r.module->bodies[0], d);
+        decode_body(r.value(), r.value().bodies[0], d);
         CHECK(d.instrs.size() == 2 * 5000 + 1);
         CHECK(d.instrs.front().match == 2 * 5000 - 1);  // the outermost block ends last but one
     }
     SECTION("call to a function out of range") {
         const auto bytes = read_fixture("malformed/call_out_of_range.wasm");
-        const ParseResult r = read_module(bytes);
-        REQUIRE(r.module);
+        const auto r = read_module(bytes);
+        REQUIRE(r.ok());
         DecodedBody d;
-        CHECK_THROWS_WITH(decode_body(*r.module, r.module->bodies[0], d),
+        CHECK_THROWS_WITH(decode_body(r.value(), r.value().bodies[0], d),
                           "function index 5 at offset 0x18 is out of range (1 functions)");
     }
     SECTION("a block left open, an else without if, an unknown opcode") {
@@ -195,20 +194,20 @@ TEST_CASE("Function bodies: nesting limit, bad calls, unbalanced blocks", "[wasm
             return module_with(sec);
         };
         const auto open = with_body({0x02, 0x40, 0x0b});  // block ... end, function end missing
-        ParseResult r = read_module(open);
-        REQUIRE(r.module);  // the body ends in 0x0b, so the structure reads
+        auto r = read_module(open);
+        REQUIRE(r.ok());  // the body ends in 0x0b, so the structure reads
         DecodedBody d;
-        CHECK_THROWS_WITH(decode_body(*r.module, r.module->bodies[0], d),
+        CHECK_THROWS_WITH(decode_body(r.value(), r.value().bodies[0], d),
                           Catch::Contains("1 block(s) not closed"));
         const auto stray_else = with_body({0x05, 0x0b});
         r = read_module(stray_else);
-        REQUIRE(r.module);
-        CHECK_THROWS_WITH(decode_body(*r.module, r.module->bodies[0], d),
+        REQUIRE(r.ok());
+        CHECK_THROWS_WITH(decode_body(r.value(), r.value().bodies[0], d),
                           Catch::Contains("`else` without `if`"));
         const auto unknown = with_body({0xc5, 0x0b});
         r = read_module(unknown);
-        REQUIRE(r.module);
-        CHECK_THROWS_WITH(decode_body(*r.module, r.module->bodies[0], d),
+        REQUIRE(r.ok());
+        CHECK_THROWS_WITH(decode_body(r.value(), r.value().bodies[0], d),
                           Catch::Contains("unknown opcode 0xc5 at offset 0x17"));
     }
 }
@@ -216,8 +215,8 @@ TEST_CASE("Function bodies: nesting limit, bad calls, unbalanced blocks", "[wasm
 TEST_CASE("A malformed name section is noted, not fatal", "[wasm]") {
     // custom section "name", subsection 1 claiming 5 names in 1 byte
     const auto bytes = module_with({0x00, 0x08, 0x04, 'n', 'a', 'm', 'e', 0x01, 0x01, 0x05});
-    const ParseResult r = read_module(bytes);
-    REQUIRE(r.module);
-    REQUIRE(r.module->name_section_error);
-    CHECK_THAT(*r.module->name_section_error, Catch::Contains("subsection 1"));
+    const auto r = read_module(bytes);
+    REQUIRE(r.ok());
+    REQUIRE(r.value().name_section_error);
+    CHECK_THAT(*r.value().name_section_error, Catch::Contains("subsection 1"));
 }

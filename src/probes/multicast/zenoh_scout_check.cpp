@@ -64,12 +64,12 @@ void ZenohScout::collect(MulticastFacts& facts, std::chrono::steady_clock::time_
             const auto& d = *got.datagram;
             const auto source = endpoint_text(d.source_address, d.source_port);
             auto decoded = zenoh::decode_hello(d.bytes);
-            if (auto* error = std::get_if<zenoh::DecodeError>(&decoded)) {
-                facts.zenoh.undecodable.push_back(fmt::format("{}: {}", source, error->describe()));
+            if (!decoded) {
+                facts.zenoh.undecodable.push_back(
+                    fmt::format("{}: {}", source, decoded.error().describe()));
                 continue;
             }
-            facts.zenoh.answers.push_back(
-                {outlet.interface, source, std::get<zenoh::Hello>(std::move(decoded))});
+            facts.zenoh.answers.push_back({outlet.interface, source, std::move(decoded.value())});
         }
     }
     outlets_.clear();

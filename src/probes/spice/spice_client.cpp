@@ -252,7 +252,7 @@ private:
     // Answers what the server expects of any client (ACKs, PONGs) and records what it says.
     bool handle(const sp::MessageHeader& header, std::span<const std::uint8_t> body) {
         using namespace sp::server_msg;
-        auto bad = [&](const sp::ParseError& e) { return fail(Failure::malformed, e.message); };
+        auto bad = [&](const proto::DecodeError& e) { return fail(Failure::malformed, e.message); };
         switch (header.type) {
             case set_ack: {
                 auto ack = sp::decode_set_ack(body);

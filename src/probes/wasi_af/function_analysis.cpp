@@ -389,7 +389,7 @@ private:
         } catch (const Stop& stop) {
             w_.facts.stopped.push_back(m_.function_display_name(index) + " (function " +
                                        std::to_string(index) + "): stopped: " + stop.why);
-        } catch (const wasm::DecodeError&) {
+        } catch (const wasm::DecodeFailure&) {
             // The lint reports broken bodies on its own; the call is simply not followed.
         }
         spend(1, in);
@@ -541,7 +541,7 @@ WalkFacts walk_from(ModuleView& view, std::uint32_t root) {
     } catch (const Stop& stop) {
         facts.stopped.push_back(m.function_display_name(root) + " (function " +
                                 std::to_string(root) + "): stopped: " + stop.why);
-    } catch (const wasm::DecodeError&) {
+    } catch (const wasm::DecodeFailure&) {
         // Reported by the lint, which decodes every body before walking.
     }
     facts.steps = walk.work;

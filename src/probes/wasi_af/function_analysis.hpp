@@ -70,7 +70,7 @@ public:
     bool reaches_socket(std::uint32_t index) const;
     enum class Helper : std::uint8_t { none, memset, memcpy };
     Helper helper(std::uint32_t index) const;
-    // The decoded body of defined function `index`; throws wasm::DecodeError. Bodies are kept
+    // The decoded body of defined function `index`; throws wasm::DecodeFailure. Bodies are kept
     // for reuse up to a bound on their total size (walkers share ownership of the ones in use).
     std::shared_ptr<const wasm::DecodedBody> body(std::uint32_t index);
     // A function that reaches no socket call is followed (for the value it returns or the memory

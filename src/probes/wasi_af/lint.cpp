@@ -95,7 +95,7 @@ void list_sites(const wasm::Module& module, std::uint32_t index, const wasm::Dec
 
 }  // namespace
 
-Finding unreadable_module_finding(const wasm::ParseError& error) {
+Finding unreadable_module_finding(const proto::DecodeError& error) {
     Finding f;
     f.id = "ND-WASM-010";
     f.probe = probe_id;
@@ -152,7 +152,7 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
         is_target[i] = info->call != SocketCall::other;
     }
     if (module.name_section_error) {
-        wasm::ParseError e{wasm::DecodeErrorKind::malformed, 0, *module.name_section_error};
+        const auto e = proto::decode_error(*module.name_section_error);
         Finding f = unreadable_module_finding(e);
         f.severity = Severity::warning;
         f.title = "Malformed name section (function names not used)";
@@ -187,13 +187,14 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
             std::sort(callees.begin(), callees.end());
             callees.erase(std::unique(callees.begin(), callees.end()), callees.end());
             passive[b] = passive_call(module, index, outline);
-        } catch (const wasm::DecodeError& e) {
+        } catch (const wasm::DecodeFailure& e) {
             // A body the decoder refuses: report it, keep linting the other functions.
             broken[b] = true;
             const std::string name = module.function_display_name(index);
-            wasm::ParseError pe{
-                e.kind(), e.offset(),
-                "section 10 (code) body " + std::to_string(b) + " (" + name + "): " + e.what()};
+            const proto::DecodeError pe{
+                e.offset(),
+                "section 10 (code) body " + std::to_string(b) + " (" + name + "): " + e.what(),
+                e.kind()};
             // One finding per broken body, up to a few: past that the module is junk.
             if (++broken_bodies <= max_body_findings) {
                 Finding f = unreadable_module_finding(pe);

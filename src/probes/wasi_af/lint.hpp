@@ -34,6 +34,6 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
 
 // The finding for a module that could not be read: error for malformed input, warning for
 // valid input netdiag does not support or limits it refuses.
-Finding unreadable_module_finding(const wasm::ParseError& error);
+Finding unreadable_module_finding(const proto::DecodeError& error);
 
 }  // namespace netdiag::wasi_af

@@ -123,20 +123,20 @@ private:
         total_bytes += loaded.size;
         m["bytes"] = loaded.size;
         t0 = Clock::now();
-        const wasm::ParseResult parsed = wasm::read_module(loaded.bytes());
+        const auto parsed = wasm::read_module(loaded.bytes());
         m["parse_ms"] = ms_since(t0);
-        if (parsed.error) {
-            Finding f = wasi_af::unreadable_module_finding(*parsed.error);
+        if (!parsed) {
+            Finding f = wasi_af::unreadable_module_finding(parsed.error());
             f.detail = input.path + ": " + f.detail;
             add(result, std::move(f), input.path);
-            m["error"] = parsed.error->message;
+            m["error"] = parsed.error().message;
             return m;
         }
+        const wasm::Module& module = parsed.value();
         t0 = Clock::now();
-        wasi_af::LintResult lint =
-            wasi_af::lint_module(*parsed.module, [&ctx] { return ctx.cancelled(); });
+        wasi_af::LintResult lint = wasi_af::lint_module(module, [&ctx] { return ctx.cancelled(); });
         m["lint_ms"] = ms_since(t0);
-        m["sections"] = parsed.module->sections.size();
+        m["sections"] = module.sections.size();
         m["functions"] = lint.functions;
         m["socket_imports"] = lint.socket_imports;
         m["socket_functions"] = lint.socket_functions;
@@ -147,7 +147,7 @@ private:
         m["walks_shared"] = lint.walks_shared;
         m["functions_followed"] = lint.functions_followed;
         m["instructions_walked"] = lint.instructions;
-        if (lint.socket_calls > 0) m["calls"] = lint.coverage.to_json(*parsed.module, 200);
+        if (lint.socket_calls > 0) m["calls"] = lint.coverage.to_json(module, 200);
         if (lint.cancelled) {
             result.status = ProbeStatus::error;
             result.reason = "deadline reached while linting " + input.path;
@@ -157,7 +157,7 @@ private:
             add(result, std::move(f), input.path);
         }
         if (lint.coverage.not_judged() > 0) {
-            add(result, wasi_af::not_judged_finding(*parsed.module, lint.coverage), input.path);
+            add(result, wasi_af::not_judged_finding(module, lint.coverage), input.path);
         }
         const bool nothing_to_lint = lint.socket_imports == 0 && lint.findings.empty();
         if (nothing_to_lint || !lint.not_analysed.empty()) {

@@ -15,23 +15,25 @@ void write_caps(ByteWriter& w, const std::vector<std::uint32_t>& caps) {
 
 // Reads the two caps arrays that both the link message and the reply carry at caps_offset.
 // The counts come from the peer, so each is bounded before anything is allocated.
-std::optional<ParseError> read_caps(std::span<const std::uint8_t> body, std::uint32_t common,
-                                    std::uint32_t channel, std::uint32_t caps_offset,
-                                    std::size_t fixed_size, const char* what,
-                                    std::vector<std::uint32_t>& common_out,
-                                    std::vector<std::uint32_t>& channel_out) {
+std::optional<proto::DecodeError> read_caps(std::span<const std::uint8_t> body,
+                                            std::uint32_t common, std::uint32_t channel,
+                                            std::uint32_t caps_offset, std::size_t fixed_size,
+                                            const char* what,
+                                            std::vector<std::uint32_t>& common_out,
+                                            std::vector<std::uint32_t>& channel_out) {
     if (common > max_caps_words || channel > max_caps_words) {
-        return parse_error(std::string(what) + ": " + std::to_string(common) + " common and " +
-                               std::to_string(channel) + " channel caps words, over the limit of " +
-                               std::to_string(max_caps_words),
-                           fixed_size - 12);
+        return proto::decode_error(std::string(what) + ": " + std::to_string(common) +
+                                       " common and " + std::to_string(channel) +
+                                       " channel caps words, over the limit of " +
+                                       std::to_string(max_caps_words),
+                                   fixed_size - 12);
     }
     const std::uint64_t need = std::uint64_t{caps_offset} + 4ull * (common + channel);
     if (caps_offset < fixed_size || need > body.size()) {
-        return parse_error(std::string(what) + ": caps at offset " + std::to_string(caps_offset) +
-                               " need " + std::to_string(need) + " bytes, body has " +
-                               std::to_string(body.size()),
-                           fixed_size - 4);
+        return proto::decode_error(
+            std::string(what) + ": caps at offset " + std::to_string(caps_offset) + " need " +
+                std::to_string(need) + " bytes, body has " + std::to_string(body.size()),
+            fixed_size - 4);
     }
     ByteReader r(body.subspan(caps_offset));
     for (std::uint32_t i = 0; i < common; ++i) common_out.push_back(r.u32());
@@ -52,10 +54,10 @@ std::array<std::uint8_t, link_header_size> encode_link_header(const LinkHeader& 
     return out;
 }
 
-Parsed<LinkHeader> decode_link_header(std::span<const std::uint8_t> bytes) {
+proto::Decoded<LinkHeader> decode_link_header(std::span<const std::uint8_t> bytes) {
     if (bytes.size() < link_header_size) {
-        return parse_error("link header: " + std::to_string(bytes.size()) + " of 16 bytes",
-                           bytes.size());
+        return proto::decode_error("link header: " + std::to_string(bytes.size()) + " of 16 bytes",
+                                   bytes.size());
     }
     ByteReader r(bytes);
     LinkHeader h;
@@ -82,10 +84,10 @@ std::vector<std::uint8_t> encode_link_message(const LinkMessage& m, std::uint32_
     return w.take();
 }
 
-Parsed<LinkMessage> decode_link_message(std::span<const std::uint8_t> body) {
+proto::Decoded<LinkMessage> decode_link_message(std::span<const std::uint8_t> body) {
     if (body.size() < link_mess_size) {
-        return parse_error("link message: " + std::to_string(body.size()) + " of 18 bytes",
-                           body.size());
+        return proto::decode_error("link message: " + std::to_string(body.size()) + " of 18 bytes",
+                                   body.size());
     }
     ByteReader r(body);
     LinkMessage m;
@@ -118,19 +120,19 @@ std::vector<std::uint8_t> encode_link_reply(const LinkReply& reply) {
     return w.take();
 }
 
-Parsed<LinkReply> decode_link_reply(std::span<const std::uint8_t> body) {
+proto::Decoded<LinkReply> decode_link_reply(std::span<const std::uint8_t> body) {
     // A refusal may come as a short reply holding only the error word: keep that readable.
     if (body.size() < 4) {
-        return parse_error("link reply: " + std::to_string(body.size()) + " bytes, no error code",
-                           body.size());
+        return proto::decode_error(
+            "link reply: " + std::to_string(body.size()) + " bytes, no error code", body.size());
     }
     ByteReader r(body);
     LinkReply reply;
     reply.error = r.u32();
     if (body.size() < link_reply_size) {
         if (reply.error != 0) return reply;
-        return parse_error("link reply: " + std::to_string(body.size()) + " of 178 bytes",
-                           body.size());
+        return proto::decode_error("link reply: " + std::to_string(body.size()) + " of 178 bytes",
+                                   body.size());
     }
     const auto key = r.bytes(public_key_size);
     std::copy(key.begin(), key.end(), reply.public_key.begin());
@@ -149,9 +151,9 @@ std::array<std::uint8_t, 4> encode_u32(std::uint32_t value) {
             static_cast<std::uint8_t>(value >> 16), static_cast<std::uint8_t>(value >> 24)};
 }
 
-Parsed<std::uint32_t> decode_u32(std::span<const std::uint8_t> bytes) {
+proto::Decoded<std::uint32_t> decode_u32(std::span<const std::uint8_t> bytes) {
     if (bytes.size() < 4) {
-        return parse_error(std::to_string(bytes.size()) + " of 4 bytes", bytes.size());
+        return proto::decode_error(std::to_string(bytes.size()) + " of 4 bytes", bytes.size());
     }
     return ByteReader(bytes).u32();
 }

@@ -1,5 +1,5 @@
 // The SPICE link handshake: link header, the client's link message, the server's link reply,
-// the auth mechanism word and the link result. Pure: bytes in, values or a ParseError out.
+// the auth mechanism word and the link result. Pure: bytes in, values or a DecodeError out.
 #pragma once
 
 #include <array>
@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "proto/spice/parse_result.hpp"
+#include "proto/decoded.hpp"
 #include "proto/spice/spice_constants.hpp"
 
 namespace netdiag::spice {
@@ -36,22 +36,22 @@ struct LinkReply {
 
 std::array<std::uint8_t, link_header_size> encode_link_header(const LinkHeader& header);
 // Reads the 16-byte header as it is; the caller judges magic, version and size.
-Parsed<LinkHeader> decode_link_header(std::span<const std::uint8_t> bytes);
+proto::Decoded<LinkHeader> decode_link_header(std::span<const std::uint8_t> bytes);
 
 // Header plus SpiceLinkMess plus caps: what a client writes first.
 std::vector<std::uint8_t> encode_link_message(const LinkMessage& message,
                                               std::uint32_t major = protocol_major,
                                               std::uint32_t minor = protocol_minor);
 // Decodes the body that follows the header (used by test servers).
-Parsed<LinkMessage> decode_link_message(std::span<const std::uint8_t> body);
+proto::Decoded<LinkMessage> decode_link_message(std::span<const std::uint8_t> body);
 
 // Header plus SpiceLinkReply plus caps: what a server answers.
 std::vector<std::uint8_t> encode_link_reply(const LinkReply& reply);
-Parsed<LinkReply> decode_link_reply(std::span<const std::uint8_t> body);
+proto::Decoded<LinkReply> decode_link_reply(std::span<const std::uint8_t> body);
 
 // The u32 words exchanged after the reply: the auth mechanism and the link result.
 std::array<std::uint8_t, 4> encode_u32(std::uint32_t value);
-Parsed<std::uint32_t> decode_u32(std::span<const std::uint8_t> bytes);
+proto::Decoded<std::uint32_t> decode_u32(std::span<const std::uint8_t> bytes);
 
 inline constexpr std::uint32_t auth_mechanism_spice = 1;
 inline constexpr std::uint32_t auth_mechanism_sasl = 2;

@@ -7,12 +7,12 @@
 namespace netdiag::spice {
 namespace {
 
-std::optional<ParseError> need(std::span<const std::uint8_t> body, std::size_t size,
-                               const char* what) {
+std::optional<proto::DecodeError> need(std::span<const std::uint8_t> body, std::size_t size,
+                                       const char* what) {
     if (body.size() >= size) return std::nullopt;
-    return parse_error(std::string(what) + ": body has " + std::to_string(body.size()) +
-                           " bytes, needs " + std::to_string(size),
-                       body.size());
+    return proto::decode_error(std::string(what) + ": body has " + std::to_string(body.size()) +
+                                   " bytes, needs " + std::to_string(size),
+                               body.size());
 }
 
 }  // namespace
@@ -21,11 +21,12 @@ std::size_t header_size(HeaderKind kind) {
     return kind == HeaderKind::mini ? mini_header_size : data_header_size;
 }
 
-Parsed<MessageHeader> decode_message_header(HeaderKind kind, std::span<const std::uint8_t> bytes) {
+proto::Decoded<MessageHeader> decode_message_header(HeaderKind kind,
+                                                    std::span<const std::uint8_t> bytes) {
     if (bytes.size() < header_size(kind)) {
-        return parse_error("message header: " + std::to_string(bytes.size()) + " of " +
-                               std::to_string(header_size(kind)) + " bytes",
-                           bytes.size());
+        return proto::decode_error("message header: " + std::to_string(bytes.size()) + " of " +
+                                       std::to_string(header_size(kind)) + " bytes",
+                                   bytes.size());
     }
     ByteReader r(bytes);
     MessageHeader h;
@@ -47,7 +48,7 @@ std::vector<std::uint8_t> encode_message(HeaderKind kind, std::uint16_t type,
     return w.take();
 }
 
-Parsed<MainInit> decode_main_init(std::span<const std::uint8_t> body) {
+proto::Decoded<MainInit> decode_main_init(std::span<const std::uint8_t> body) {
     if (auto err = need(body, main_init_size, "MAIN_INIT")) return *err;
     ByteReader r(body);
     MainInit m;
@@ -72,16 +73,16 @@ std::vector<std::uint8_t> encode_main_init(const MainInit& m) {
     return w.take();
 }
 
-Parsed<std::vector<ChannelId>> decode_channels_list(std::span<const std::uint8_t> body) {
+proto::Decoded<std::vector<ChannelId>> decode_channels_list(std::span<const std::uint8_t> body) {
     if (auto err = need(body, 4, "CHANNELS_LIST")) return *err;
     ByteReader r(body);
     const auto count = r.u32();
     // Compare in 64 bits: count * 2 overflows 32 bits for a hostile count.
     if (std::uint64_t{count} * 2 > r.remaining()) {
-        return parse_error("CHANNELS_LIST: " + std::to_string(count) + " entries need " +
-                               std::to_string(std::uint64_t{count} * 2) + " bytes, body has " +
-                               std::to_string(r.remaining()),
-                           0);
+        return proto::decode_error("CHANNELS_LIST: " + std::to_string(count) + " entries need " +
+                                       std::to_string(std::uint64_t{count} * 2) +
+                                       " bytes, body has " + std::to_string(r.remaining()),
+                                   0);
     }
     std::vector<ChannelId> out;
     out.reserve(count);
@@ -104,7 +105,7 @@ std::vector<std::uint8_t> encode_channels_list(std::span<const ChannelId> channe
     return w.take();
 }
 
-Parsed<Notify> decode_notify(std::span<const std::uint8_t> body) {
+proto::Decoded<Notify> decode_notify(std::span<const std::uint8_t> body) {
     if (auto err = need(body, 24, "NOTIFY")) return *err;
     ByteReader r(body);
     Notify n;
@@ -114,9 +115,9 @@ Parsed<Notify> decode_notify(std::span<const std::uint8_t> body) {
     n.what = r.u32();
     const auto length = r.u32();
     if (length > r.remaining()) {
-        return parse_error("NOTIFY: message of " + std::to_string(length) + " bytes, body has " +
-                               std::to_string(r.remaining()),
-                           20);
+        return proto::decode_error("NOTIFY: message of " + std::to_string(length) +
+                                       " bytes, body has " + std::to_string(r.remaining()),
+                                   20);
     }
     const auto text = r.bytes(length);
     n.message.assign(text.begin(), text.end());
@@ -137,7 +138,7 @@ std::vector<std::uint8_t> encode_notify(const Notify& n) {
     return w.take();
 }
 
-Parsed<Disconnecting> decode_disconnecting(std::span<const std::uint8_t> body) {
+proto::Decoded<Disconnecting> decode_disconnecting(std::span<const std::uint8_t> body) {
     if (auto err = need(body, 12, "DISCONNECTING")) return *err;
     ByteReader r(body);
     Disconnecting d;
@@ -153,7 +154,7 @@ std::vector<std::uint8_t> encode_disconnecting(const Disconnecting& d) {
     return w.take();
 }
 
-Parsed<SetAck> decode_set_ack(std::span<const std::uint8_t> body) {
+proto::Decoded<SetAck> decode_set_ack(std::span<const std::uint8_t> body) {
     if (auto err = need(body, 8, "SET_ACK")) return *err;
     ByteReader r(body);
     SetAck a;
@@ -175,7 +176,7 @@ std::vector<std::uint8_t> encode_ack_sync(std::uint32_t generation) {
     return w.take();
 }
 
-Parsed<Ping> decode_ping(std::span<const std::uint8_t> body) {
+proto::Decoded<Ping> decode_ping(std::span<const std::uint8_t> body) {
     if (auto err = need(body, 12, "PING")) return *err;
     ByteReader r(body);
     Ping p;

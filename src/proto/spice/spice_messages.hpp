@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "proto/spice/parse_result.hpp"
+#include "proto/decoded.hpp"
 #include "proto/spice/spice_constants.hpp"
 
 namespace netdiag::spice {
@@ -25,7 +25,8 @@ struct MessageHeader {
     std::uint32_t sub_list = 0;  // full header only
 };
 
-Parsed<MessageHeader> decode_message_header(HeaderKind kind, std::span<const std::uint8_t> bytes);
+proto::Decoded<MessageHeader> decode_message_header(HeaderKind kind,
+                                                    std::span<const std::uint8_t> bytes);
 // Header plus body. `serial` is ignored for the mini header.
 std::vector<std::uint8_t> encode_message(HeaderKind kind, std::uint16_t type,
                                          std::span<const std::uint8_t> body,
@@ -42,7 +43,7 @@ struct MainInit {
     std::uint32_t ram_hint = 0;
 };
 inline constexpr std::size_t main_init_size = 32;
-Parsed<MainInit> decode_main_init(std::span<const std::uint8_t> body);
+proto::Decoded<MainInit> decode_main_init(std::span<const std::uint8_t> body);
 std::vector<std::uint8_t> encode_main_init(const MainInit& init);
 
 struct ChannelId {
@@ -51,7 +52,7 @@ struct ChannelId {
     friend bool operator==(const ChannelId&, const ChannelId&) = default;
 };
 // CHANNELS_LIST: num u32, then {type u8, id u8} per channel. num is bounded by the body size.
-Parsed<std::vector<ChannelId>> decode_channels_list(std::span<const std::uint8_t> body);
+proto::Decoded<std::vector<ChannelId>> decode_channels_list(std::span<const std::uint8_t> body);
 std::vector<std::uint8_t> encode_channels_list(std::span<const ChannelId> channels);
 
 struct Notify {
@@ -61,21 +62,21 @@ struct Notify {
     std::uint32_t what = 0;
     std::string message;
 };
-Parsed<Notify> decode_notify(std::span<const std::uint8_t> body);
+proto::Decoded<Notify> decode_notify(std::span<const std::uint8_t> body);
 std::vector<std::uint8_t> encode_notify(const Notify& notify);
 
 struct Disconnecting {
     std::uint64_t time_stamp = 0;
     std::uint32_t reason = 0;  // LinkError
 };
-Parsed<Disconnecting> decode_disconnecting(std::span<const std::uint8_t> body);
+proto::Decoded<Disconnecting> decode_disconnecting(std::span<const std::uint8_t> body);
 std::vector<std::uint8_t> encode_disconnecting(const Disconnecting& message);
 
 struct SetAck {
     std::uint32_t generation = 0;
     std::uint32_t window = 0;
 };
-Parsed<SetAck> decode_set_ack(std::span<const std::uint8_t> body);
+proto::Decoded<SetAck> decode_set_ack(std::span<const std::uint8_t> body);
 std::vector<std::uint8_t> encode_set_ack(const SetAck& ack);
 std::vector<std::uint8_t> encode_ack_sync(std::uint32_t generation);
 
@@ -84,7 +85,7 @@ struct Ping {
     std::uint64_t timestamp = 0;
 };
 // PING may carry padding after id and timestamp (QEMU's bandwidth probe); it is ignored.
-Parsed<Ping> decode_ping(std::span<const std::uint8_t> body);
+proto::Decoded<Ping> decode_ping(std::span<const std::uint8_t> body);
 std::vector<std::uint8_t> encode_ping(const Ping& ping, std::size_t padding = 0);
 // PONG echoes the id and timestamp.
 std::vector<std::uint8_t> encode_pong(const Ping& ping);

@@ -11,7 +11,7 @@ std::string hex_offset(std::size_t offset) {
 }
 
 void ByteReader::fail(DecodeErrorKind kind, std::size_t at, const std::string& what) const {
-    throw DecodeError(kind, at, what);
+    throw DecodeFailure(kind, at, what);
 }
 
 void ByteReader::truncated(std::string_view what) const {

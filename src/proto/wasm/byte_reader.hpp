@@ -1,5 +1,5 @@
 // A bounds-checked cursor over a WebAssembly binary: fixed-size reads and LEB128 integers with
-// overflow checks. Every read either succeeds inside [begin, end) or throws DecodeError naming
+// overflow checks. Every read either succeeds inside [begin, end) or throws DecodeFailure naming
 // the file offset; nothing here allocates from a length it has not checked against what remains.
 #pragma once
 
@@ -10,16 +10,20 @@
 #include <string>
 #include <string_view>
 
+#include "proto/decoded.hpp"
+
 namespace netdiag::wasm {
 
-// Why a read failed. `malformed` breaks the binary format; `unsupported` is valid WebAssembly
-// that this reader does not model (a proposal it does not know); `limit` is a size netdiag refuses
-// to handle (nesting depth, local count) to stay bounded on hostile input.
-enum class DecodeErrorKind { malformed, unsupported, limit };
+// Why a read failed, the kinds every codec shares: `unsupported` is valid WebAssembly that this
+// reader does not model (a proposal it does not know); `limit` is a size netdiag refuses to
+// handle (nesting depth, local count) to stay bounded on hostile input.
+using proto::DecodeErrorKind;
 
-class DecodeError : public std::runtime_error {
+// Thrown inside the reader, deep in nested sections and bodies; read_module turns it into the
+// codecs' result (proto::Decoded), and the linter catches it per function body.
+class DecodeFailure : public std::runtime_error {
 public:
-    DecodeError(DecodeErrorKind kind, std::size_t offset, const std::string& what)
+    DecodeFailure(DecodeErrorKind kind, std::size_t offset, const std::string& what)
         : std::runtime_error(what), kind_(kind), offset_(offset) {}
     DecodeErrorKind kind() const { return kind_; }
     std::size_t offset() const { return offset_; }

@@ -59,7 +59,7 @@ struct DecodedBody {
 // stack is a vector, so the bound is about memory (8 bytes a level, 16 bits of depth as in WAMR).
 inline constexpr std::size_t max_block_depth = 65536;
 
-// Decodes a body's instructions into `out` (cleared first). Throws DecodeError on malformed or
+// Decodes a body's instructions into `out` (cleared first). Throws DecodeFailure on malformed or
 // unsupported code; messages name the file offset.
 void decode_body(const Module& module, const FunctionBody& body, DecodedBody& out);
 

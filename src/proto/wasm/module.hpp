@@ -97,20 +97,9 @@ struct Module {
     std::string function_display_name(std::uint32_t index) const;
 };
 
-struct ParseError {
-    DecodeErrorKind kind = DecodeErrorKind::malformed;
-    std::size_t offset = 0;
-    std::string message;  // "section 10 (code) body 3: truncated at offset 0x1a4 (...)"
-};
-
-struct ParseResult {
-    std::optional<Module> module;
-    std::optional<ParseError> error;
-};
-
 // Reads a core module. Structure only: every section, entry and function body is bounded and
 // checked, but instructions are decoded later (see instructions.hpp).
-ParseResult read_module(std::span<const std::uint8_t> bytes);
+proto::Decoded<Module> read_module(std::span<const std::uint8_t> bytes);
 
 const char* section_name(std::uint8_t id);
 

@@ -247,19 +247,19 @@ void ModuleReader::read_names(ByteReader& r) {
         }
         m_.module_name = std::move(module_name);
         m_.function_names = std::move(names);
-    } catch (const DecodeError& e) {
+    } catch (const DecodeFailure& e) {
         m_.name_section_error = context() + ": " + e.what();
         m_.function_names.clear();
     }
     set_context(saved);
 }
 
-ParseResult read_module(std::span<const std::uint8_t> bytes) {
+proto::Decoded<Module> read_module(std::span<const std::uint8_t> bytes) {
     ModuleReader reader(bytes);
     try {
-        return {reader.read(), std::nullopt};
-    } catch (const DecodeError& e) {
-        return {std::nullopt, ParseError{e.kind(), e.offset(), reader.context() + ": " + e.what()}};
+        return reader.read();
+    } catch (const DecodeFailure& e) {
+        return proto::DecodeError{e.offset(), reader.context() + ": " + e.what(), e.kind()};
     }
 }
 

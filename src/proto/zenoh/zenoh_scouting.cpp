@@ -106,10 +106,6 @@ std::string_view to_string(WhatAmI role) {
     return "unknown";
 }
 
-std::string DecodeError::describe() const {
-    return fmt::format("offset {}: {}", offset, reason);
-}
-
 void write_varint(std::vector<std::uint8_t>& out, std::uint64_t value) {
     while (value >= 0x80) {
         out.push_back(static_cast<std::uint8_t>(value | 0x80));
@@ -161,7 +157,7 @@ std::vector<std::uint8_t> encode(const Hello& hello) {
     return out;
 }
 
-DecodeResult<Scout> decode_scout(std::span<const std::uint8_t> bytes) {
+Decoded<Scout> decode_scout(std::span<const std::uint8_t> bytes) {
     Cursor c{bytes};
     if (auto e = need(c, 3, "scout header, version and flags")) return *e;
     const std::uint8_t header = c.bytes[c.offset++];
@@ -182,7 +178,7 @@ DecodeResult<Scout> decode_scout(std::span<const std::uint8_t> bytes) {
     return scout;
 }
 
-DecodeResult<Hello> decode_hello(std::span<const std::uint8_t> bytes) {
+Decoded<Hello> decode_hello(std::span<const std::uint8_t> bytes) {
     Cursor c{bytes};
     if (auto e = need(c, 3, "hello header, version and flags")) return *e;
     const std::uint8_t header = c.bytes[c.offset++];
@@ -215,18 +211,18 @@ DecodeResult<Hello> decode_hello(std::span<const std::uint8_t> bytes) {
     return hello;
 }
 
-DecodeResult<Message> decode(std::span<const std::uint8_t> bytes) {
+Decoded<Message> decode(std::span<const std::uint8_t> bytes) {
     if (bytes.empty()) return DecodeError{0, "empty datagram"};
     switch (bytes[0] & id_mask) {
         case scout_id: {
             auto r = decode_scout(bytes);
-            if (auto* e = std::get_if<DecodeError>(&r)) return *e;
-            return std::get<Scout>(std::move(r));
+            if (!r) return r.error();
+            return Message{std::move(r.value())};
         }
         case hello_id: {
             auto r = decode_hello(bytes);
-            if (auto* e = std::get_if<DecodeError>(&r)) return *e;
-            return std::get<Hello>(std::move(r));
+            if (!r) return r.error();
+            return Message{std::move(r.value())};
         }
         default:
             return DecodeError{0, fmt::format("message id 0x{:02x} is not a scouting message",

@@ -21,6 +21,8 @@
 #include <variant>
 #include <vector>
 
+#include "proto/decoded.hpp"
+
 namespace netdiag::proto::zenoh {
 
 inline constexpr std::uint8_t scout_id = 0x01;
@@ -52,25 +54,16 @@ struct Hello {
     std::size_t extensions_skipped = 0;
 };
 
-// Where and why decoding stopped.
-struct DecodeError {
-    std::size_t offset = 0;
-    std::string reason;
-    std::string describe() const;  // "offset 3: locator 1 length 200 exceeds 12 remaining bytes"
-};
-
 using Message = std::variant<Scout, Hello>;
-template <typename T>
-using DecodeResult = std::variant<T, DecodeError>;
 
 // A Scout as Zenoh's own scouting sends it: `01 09 03` for routers and peers, no id.
 std::vector<std::uint8_t> encode(const Scout& scout);
 // A Hello (used by tests and by `netdiag peer`-style responders).
 std::vector<std::uint8_t> encode(const Hello& hello);
 
-DecodeResult<Message> decode(std::span<const std::uint8_t> bytes);
-DecodeResult<Hello> decode_hello(std::span<const std::uint8_t> bytes);
-DecodeResult<Scout> decode_scout(std::span<const std::uint8_t> bytes);
+Decoded<Message> decode(std::span<const std::uint8_t> bytes);
+Decoded<Hello> decode_hello(std::span<const std::uint8_t> bytes);
+Decoded<Scout> decode_scout(std::span<const std::uint8_t> bytes);
 
 // The id as lower-case hex in wire order: "a1b2c3…".
 std::string zid_hex(std::span<const std::uint8_t> zid);

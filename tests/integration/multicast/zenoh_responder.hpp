@@ -90,10 +90,7 @@ private:
                 received_.emplace_back(d.bytes.begin(), d.bytes.end());
             }
             const auto message = proto::zenoh::decode(d.bytes);
-            const auto* decoded = std::get_if<proto::zenoh::Message>(&message);
-            if (decoded == nullptr || !std::holds_alternative<proto::zenoh::Scout>(*decoded)) {
-                continue;
-            }
+            if (!message || !std::holds_alternative<proto::zenoh::Scout>(message.value())) continue;
             if (!reply.send_to(d.source_address, d.source_port,
                                proto::zenoh::encode(config_.hello))) {
                 ++answered_;
