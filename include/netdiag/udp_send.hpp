@@ -2,7 +2,8 @@
 // offload (Linux UDP_SEGMENT / Windows UDP_SEND_MSG_SIZE), each optionally with the source
 // address pinned by IP_PKTINFO / IPV6_PKTINFO. Every send returns what the OS did with it
 // (accepted, partially sent, rejected) with the portable and the native error, so the probe can
-// report exactly what a streaming program would see. Implemented per OS in src/platform/<os>/.
+// report exactly what a streaming program would see. The policy is written once in
+// src/platform/portable/; each OS supplies the native calls (src/platform/<os>/udp_socket_<os>.cpp).
 #pragma once
 
 #include <chrono>

@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "netdiag/link_power.hpp"
-#include "platform/linux/ethtool_eee.hpp"
-#include "platform/linux/sysfs_reader.hpp"
+#include "platform/portable/ethtool_eee.hpp"
+#include "platform/portable/sysfs_reader.hpp"
 #include "probes/host/host_probe.hpp"
 #include "probes/host/link_power_findings.hpp"
 #include "watch/watch_findings.hpp"

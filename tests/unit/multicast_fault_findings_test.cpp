@@ -13,7 +13,7 @@
 
 #include "finding_ids.hpp"
 #include "netdiag/platform.hpp"
-#include "platform/linux/sysfs_reader.hpp"
+#include "platform/portable/sysfs_reader.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 #include "probes/multicast/nft_ruleset.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "platform/linux/sysfs_reader.hpp"
+#include "platform/portable/sysfs_reader.hpp"
 #include "probes/host/host_probe.hpp"
 
 using namespace netdiag;

@@ -14,7 +14,7 @@
 #include <cstring>
 
 #include "netdiag/platform.hpp"
-#include "platform/linux/ethtool_eee.hpp"
+#include "platform/portable/ethtool_eee.hpp"
 #include "platform/posix/unique_fd.hpp"
 
 namespace netdiag::platform::linux_fs {

@@ -11,7 +11,7 @@
 
 #include "netdiag/platform.hpp"
 #include "platform/linux/ethtool_eee_linux.hpp"
-#include "platform/linux/sysfs_reader.hpp"
+#include "platform/portable/sysfs_reader.hpp"
 
 namespace netdiag::platform {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "netdiag/multicast.hpp"
-#include "platform/linux/sysfs_reader.hpp"
+#include "platform/portable/sysfs_reader.hpp"
 
 namespace netdiag::platform::multicast {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "netdiag/multicast.hpp"
 #include "netdiag/platform.hpp"
-#include "platform/posix/udp_sockaddr_posix.hpp"
+#include "platform/portable/udp_sockaddr.hpp"
 
 namespace netdiag::platform::multicast {
 namespace {

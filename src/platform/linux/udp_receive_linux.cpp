@@ -9,9 +9,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include "../posix/udp_sockaddr_posix.hpp"
 #include "netdiag/platform.hpp"
 #include "netdiag/udp_receive.hpp"
+#include "platform/portable/udp_receive_names.hpp"
+#include "platform/portable/udp_sockaddr.hpp"
 
 #ifndef UDP_GRO
 #define UDP_GRO 104  // linux/udp.h; older C libraries' netinet/udp.h lack it
@@ -40,41 +41,23 @@ int cmsg_int(const cmsghdr* cmsg) {
     return byte;
 }
 
+SysError set_on(const UdpSocket& socket, int level, int name) {
+    const int on = 1;
+    if (::setsockopt(fd_of(socket), level, name, &on, sizeof on) != 0) return last_socket_error();
+    return {};
+}
+
 }  // namespace receive_linux
 
-std::string_view ecn_receive_option(Family family) {
-    return family == Family::ipv4 ? "IP_RECVTOS" : "IPV6_RECVTCLASS";
-}
-
-std::string_view ecn_send_control(Family family) {
-    return family == Family::ipv4 ? "IP_TOS cmsg" : "IPV6_TCLASS cmsg";
-}
-
-std::string_view coalescing_option() {
-    return "UDP_GRO";
-}
-
-std::string_view coalescing_control() {
-    return "UDP_GRO cmsg";
-}
-
 SysError enable_ecn_receive(UdpSocket& socket) {
-    const int on = 1;
     const bool v4 = receive_linux::is_v4(socket);
-    if (::setsockopt(receive_linux::fd_of(socket), v4 ? IPPROTO_IP : IPPROTO_IPV6,
-                     v4 ? IP_RECVTOS : IPV6_RECVTCLASS, &on, sizeof on) != 0) {
-        return last_socket_error();
-    }
-    return {};
+    return receive_linux::set_on(socket, v4 ? IPPROTO_IP : IPPROTO_IPV6,
+                                 v4 ? IP_RECVTOS : IPV6_RECVTCLASS);
 }
 
 SysError enable_receive_coalescing(UdpSocket& socket, std::size_t /*max_bytes*/) {
     // UDP_GRO is on or off; the kernel bounds a coalesced read at 64 KiB itself.
-    const int on = 1;
-    if (::setsockopt(receive_linux::fd_of(socket), SOL_UDP, UDP_GRO, &on, sizeof on) != 0) {
-        return last_socket_error();
-    }
-    return {};
+    return receive_linux::set_on(socket, SOL_UDP, UDP_GRO);
 }
 
 SendOutcome send_ecn_marked(UdpSocket& socket, const Endpoint& destination,
@@ -160,5 +143,14 @@ ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
     }
     return received;
 }
+
+const ReceiveNames native_receive_names = {
+    .ecn_receive_option_v4 = "IP_RECVTOS",
+    .ecn_receive_option_v6 = "IPV6_RECVTCLASS",
+    .ecn_send_control_v4 = "IP_TOS cmsg",
+    .ecn_send_control_v6 = "IPV6_TCLASS cmsg",
+    .coalescing_option = "UDP_GRO",
+    .coalescing_control = "UDP_GRO cmsg",
+};
 
 }  // namespace netdiag::platform::udp

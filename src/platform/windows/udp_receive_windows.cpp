@@ -13,7 +13,8 @@
 
 #include "netdiag/platform.hpp"
 #include "netdiag/udp_receive.hpp"
-#include "udp_sockaddr_windows.hpp"
+#include "platform/portable/udp_receive_names.hpp"
+#include "platform/portable/udp_sockaddr.hpp"
 
 namespace netdiag::platform::udp {
 namespace receive_windows {
@@ -51,42 +52,26 @@ LPFN_WSARECVMSG receive_function(SOCKET socket) {
     return function;
 }
 
-}  // namespace receive_windows
-
-std::string_view ecn_receive_option(Family family) {
-    return family == Family::ipv4 ? "IP_RECVECN" : "IPV6_RECVECN";
-}
-
-std::string_view ecn_send_control(Family family) {
-    return family == Family::ipv4 ? "IP_ECN cmsg" : "IPV6_ECN cmsg";
-}
-
-std::string_view coalescing_option() {
-    return "UDP_RECV_MAX_COALESCED_SIZE";
-}
-
-std::string_view coalescing_control() {
-    return "UDP_COALESCED_INFO cmsg";
-}
-
-SysError enable_ecn_receive(UdpSocket& socket) {
-    const DWORD on = TRUE;  // what WSASetRecvIPEcn does
-    if (::setsockopt(receive_windows::socket_of(socket), receive_windows::ip_level(socket),
-                     receive_windows::ip_recv_ecn, reinterpret_cast<const char*>(&on),
-                     sizeof on) != 0) {
+SysError set_dword(const UdpSocket& socket, int level, int name, DWORD value) {
+    if (::setsockopt(socket_of(socket), level, name, reinterpret_cast<const char*>(&value),
+                     sizeof value) != 0) {
         return last_socket_error();
     }
     return {};
+}
+
+}  // namespace receive_windows
+
+SysError enable_ecn_receive(UdpSocket& socket) {
+    // TRUE, as WSASetRecvIPEcn sets it.
+    return receive_windows::set_dword(socket, receive_windows::ip_level(socket),
+                                      receive_windows::ip_recv_ecn, TRUE);
 }
 
 SysError enable_receive_coalescing(UdpSocket& socket, std::size_t max_bytes) {
-    const DWORD size = static_cast<DWORD>(max_bytes);
-    if (::setsockopt(receive_windows::socket_of(socket), IPPROTO_UDP,
-                     receive_windows::udp_recv_max_coalesced_size,
-                     reinterpret_cast<const char*>(&size), sizeof size) != 0) {
-        return last_socket_error();
-    }
-    return {};
+    return receive_windows::set_dword(socket, IPPROTO_UDP,
+                                      receive_windows::udp_recv_max_coalesced_size,
+                                      static_cast<DWORD>(max_bytes));
 }
 
 SendOutcome send_ecn_marked(UdpSocket& socket, const Endpoint& destination,
@@ -185,5 +170,14 @@ ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
     }
     return received;
 }
+
+const ReceiveNames native_receive_names = {
+    .ecn_receive_option_v4 = "IP_RECVECN",
+    .ecn_receive_option_v6 = "IPV6_RECVECN",
+    .ecn_send_control_v4 = "IP_ECN cmsg",
+    .ecn_send_control_v6 = "IPV6_ECN cmsg",
+    .coalescing_option = "UDP_RECV_MAX_COALESCED_SIZE",
+    .coalescing_control = "UDP_COALESCED_INFO cmsg",
+};
 
 }  // namespace netdiag::platform::udp

@@ -1,5 +1,5 @@
 // The pipe protocol between an accept worker process and its group: one JSON object per line.
-// Pure code, built on every OS (the Windows platform layer compiles this file too).
+// Pure code, built on every OS.
 #include <algorithm>
 
 #include <nlohmann/json.hpp>

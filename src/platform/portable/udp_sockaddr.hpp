@@ -1,13 +1,12 @@
-// Conversions between udp::Endpoint and the BSD socket address structures, shared by the POSIX
-// parts of the UDP send paths.
+// Conversions between udp::Endpoint and the BSD socket address structures, shared by the UDP
+// send, receive and multicast paths of every OS.
 #pragma once
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <optional>
+#include <string>
 
 #include "netdiag/udp_send.hpp"
+#include "platform/portable/socket_headers.hpp"
 
 namespace netdiag::platform::udp {
 
@@ -23,5 +22,8 @@ struct SocketAddress {
 std::optional<SocketAddress> to_socket_address(const Endpoint& endpoint);
 std::optional<Endpoint> to_endpoint(const sockaddr* address, socklen_t length);
 int to_native_family(Family family);
+
+// The OS's words for a getaddrinfo failure (gai_strerror, or the Winsock error's name).
+std::string resolver_error_text(int code);
 
 }  // namespace netdiag::platform::udp

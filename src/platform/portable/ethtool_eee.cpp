@@ -1,4 +1,4 @@
-#include "platform/linux/ethtool_eee.hpp"
+#include "platform/portable/ethtool_eee.hpp"
 
 #include <cctype>
 #include <cstring>

@@ -5,8 +5,8 @@
 #include <regex>
 #include <sstream>
 
-#include "platform/linux/ethtool_eee.hpp"
-#include "platform/linux/sysfs_reader.hpp"
+#include "platform/portable/ethtool_eee.hpp"
+#include "platform/portable/sysfs_reader.hpp"
 
 namespace netdiag::platform::linux_fs {
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "platform/linux/sysfs_reader.hpp"
+#include "platform/portable/sysfs_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
