@@ -1,5 +1,5 @@
 // The probe interface. A probe checks one thing on the host and returns plain data; it never
-// prints. Probes are listed in src/probes/registry.cpp.
+// prints. Each probe folder exports one ProbeDescription; src/probes/registry.cpp lists them.
 #pragma once
 
 #include <atomic>
@@ -10,46 +10,16 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "netdiag/chart.hpp"
 #include "netdiag/measurement_gate.hpp"
 #include "netdiag/model.hpp"
+#include "netdiag/option_spec.hpp"
 #include "netdiag/platform.hpp"
+#include "netdiag/probe_options.hpp"
 
 namespace netdiag {
-
-// Options a user passes for particular probes. Each probe reads only its own fields; the CLI
-// fills them (src/cli/probe_options.cpp).
-struct ProbeOptions {
-    // wasi-af
-    std::vector<std::string> wasm_paths;
-    // spice
-    std::vector<std::string> spice_targets;  // HOST:PORT
-    std::string spice_password;
-    std::chrono::milliseconds spice_watch{2000};
-    // udp-batch
-    std::string
-        udp_peer;  // HOST:PORT of `netdiag peer`: send through a real interface, verify there
-    std::string udp_target;  // HOST[:PORT]: only check the OS accepts each path (default port 9)
-    std::string udp_source;  // the source address to pin (default: the one the route picks)
-    std::chrono::milliseconds udp_measure{150};  // throughput window per send path; 0 = skip
-    std::size_t udp_datagram_size = 1400;
-    std::size_t udp_batch = 32;  // datagrams per batched call
-    // multicast
-    std::string multicast_group = "224.0.0.224";  // Zenoh's scouting group; IPv6 groups too
-    std::uint16_t multicast_port = 7446;
-    std::vector<std::string> multicast_interfaces;  // only these (by name); empty = every one
-    std::chrono::milliseconds zenoh_window{800};    // how long to collect Zenoh Hello replies
-    // shared-accept
-    unsigned accept_workers = 4;
-    unsigned accept_connections = 200;
-    unsigned accept_concurrency = 8;           // client connections in flight at once
-    std::vector<std::string> accept_patterns;  // empty = every pattern this OS runs
-    std::string accept_worker_binary;          // empty = netdiag itself
-    // listeners
-    std::vector<std::uint16_t> listen_ports;       // empty = every listening/bound port
-    std::chrono::milliseconds listen_window{250};  // between the two readings of the queues
-    // Windows Firewall: programs whose rules count besides netdiag's own (--program PATH)
-    std::vector<std::string> firewall_programs;
-};
 
 // What the runner hands a probe. The deadline is the probe's own: a probe that waits on the
 // network must not wait past it, and should poll cancelled() in long loops.
@@ -109,18 +79,36 @@ enum class HostUse {
     measures_alone,   // a timing figure: holds the gate alone while it measures
 };
 
-struct ProbeInfo {
+// A finding a probe can report: its page is docs/findings/<id>.md, whose title and severity
+// (the first one its "**Severity:**" line names) agree with these.
+struct FindingSpec {
     std::string_view id;
+    Severity severity = Severity::warning;
     std::string_view title;
-    std::string_view summary;
-    std::vector<std::string_view> platforms;  // "linux", "windows"
-    std::vector<std::string_view> finding_ids;
+};
+
+// Everything netdiag knows about a probe without running it. The CLI's options, `netdiag list`,
+// the bash completion's option list, the HTML report's charts and the docs tests are derived
+// from these.
+struct ProbeDescription {
+    std::string_view id{};
+    std::string_view title{};
+    std::string_view summary{};
+    std::vector<std::string_view> platforms{};  // "linux", "windows"
     HostUse host_use = HostUse::waits;
-    std::function<std::unique_ptr<Probe>()> make;
+    std::vector<OptionSpec> options{};  // added to `netdiag probe` in the group "Probe <id>"
+    std::vector<FindingSpec> findings{};
+    // The HTML report's pictures of this probe's measurements; none when empty.
+    std::function<std::vector<BarChart>(const nlohmann::json& measurements)> charts{};
+    std::function<std::unique_ptr<Probe>()> make{};
+
+    std::vector<std::string_view> finding_ids() const;
 };
 
 // The one explicit list of probes, in display order.
-const std::vector<ProbeInfo>& probe_registry();
-const ProbeInfo* find_probe(std::string_view id);
+const std::vector<ProbeDescription>& probe_registry();
+const ProbeDescription* find_probe(std::string_view id);
+// Options that several probes read (--peer, --program), declared once.
+const std::vector<OptionSpec>& shared_probe_options();
 
 }  // namespace netdiag

@@ -12,6 +12,7 @@
 #include "core/exit_code.hpp"
 #include "netdiag/platform.hpp"
 #include "netdiag/version.hpp"
+#include "option_validators.hpp"
 #include "peer_command.hpp"
 #include "probe_options.hpp"
 #include "report_commands.hpp"
@@ -98,14 +99,7 @@ int run(const std::vector<std::string>& args, CliIo& io) {
     probe->add_option("--timeout", timeout, "Deadline for each probe (e.g. 500ms, 5s, 1m)")
         ->capture_default_str()
         ->type_name("DURATION")
-        ->check(CLI::Validator(
-            [](std::string& value) -> std::string {
-                const auto d = parse_duration(value);
-                if (!d) return "invalid duration '" + value + "' (examples: 500ms, 5s, 1m)";
-                if (d->count() < 10) return "timeout must be at least 10ms";
-                return {};
-            },
-            "DURATION"));
+        ->check(duration_validator(std::chrono::milliseconds(10)));
     probe->add_option("--fail-on", fail_on, "Exit 1 when a finding is at or above this severity")
         ->check(CLI::IsMember({"info", "warning", "error"}))
         ->capture_default_str();
@@ -136,7 +130,7 @@ int run(const std::vector<std::string>& args, CliIo& io) {
     try {
         app.parse(reversed);
         if (probe->parsed()) {
-            finish_probe_options(probe_options.probe_options);
+            finish_probe_options(*probe, probe_options.probe_options);
             for (const auto& id : probe_options.probe_ids) {
                 if (find_probe(id) == nullptr) {
                     throw CLI::ValidationError(

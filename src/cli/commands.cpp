@@ -19,7 +19,7 @@
 #include "netdiag/platform.hpp"
 #include "netdiag/shared_accept.hpp"
 #include "netdiag/version.hpp"
-#include "platform/interface_names.hpp"
+#include "probe_options.hpp"
 #include "watch/watch_findings.hpp"
 
 namespace netdiag::cli {
@@ -27,24 +27,6 @@ namespace {
 
 // The firewall and the network list answer in milliseconds; a hung service gets this long.
 constexpr std::chrono::milliseconds kFirewallDeadline{3000};
-
-// A name given to --multicast-interface that no interface of this host has: a typo would
-// otherwise read as "cannot join on any interface", a wrong verdict about the network.
-std::optional<std::string> unknown_interface_error(const platform::HostSnapshot& host,
-                                                   const std::vector<std::string>& names) {
-    for (const auto& name : names) {
-        if (platform::find_interface(host, name) == nullptr) {
-            std::vector<std::string> known;
-            for (const auto& iface : host.interfaces)
-                known.push_back(platform::display_name(iface));
-            return fmt::format(
-                "--multicast-interface: no interface named '{}' on this host; "
-                "interfaces: {}",
-                name, fmt::join(known, ", "));
-        }
-    }
-    return std::nullopt;
-}
 
 std::string join(const std::vector<std::string_view>& items, std::string_view separator) {
     std::string out;
@@ -55,8 +37,27 @@ std::string join(const std::vector<std::string_view>& items, std::string_view se
     return out;
 }
 
-std::vector<const ProbeInfo*> select_probes(const ProbeCommandOptions& options) {
-    std::vector<const ProbeInfo*> selected;
+// The options a probe reads: its own table, then the shared options it also reads (--peer for
+// multicast).
+std::vector<std::string_view> option_names(const ProbeDescription& probe) {
+    std::vector<std::string_view> names;
+    for (const auto& spec : probe.options) names.push_back(spec.name);
+    const auto reads = [&](const OptionSpec& spec) {
+        return std::find(spec.read_by.begin(), spec.read_by.end(), probe.id) != spec.read_by.end();
+    };
+    for (const auto& other : probe_registry()) {
+        for (const auto& spec : other.options) {
+            if (reads(spec)) names.push_back(spec.name);
+        }
+    }
+    for (const auto& spec : shared_probe_options()) {
+        if (reads(spec)) names.push_back(spec.name);
+    }
+    return names;
+}
+
+std::vector<const ProbeDescription*> select_probes(const ProbeCommandOptions& options) {
+    std::vector<const ProbeDescription*> selected;
     if (options.all || options.probe_ids.empty()) {
         for (const auto& info : probe_registry()) selected.push_back(&info);
         return selected;
@@ -103,8 +104,8 @@ int run_probe_command(const ProbeCommandOptions& options, CliIo& io) {
         fw::needs_for(options.probe_options, platform::accept::self_executable().string()),
         kFirewallDeadline);
     report.host = platform::to_json(host);
-    if (const auto error =
-            unknown_interface_error(host, options.probe_options.multicast_interfaces)) {
+    // Values only this host can refute (an interface name it lacks) are usage errors too.
+    if (const auto error = host_option_error(options.probe_options, host)) {
         io.err << "netdiag: error: " << *error << "\nRun 'netdiag --help' for usage.\n";
         return exit_usage;
     }
@@ -152,7 +153,11 @@ int run_list_command(CliIo& io) {
                                   : "");
         io.out << fmt::format("{:<14} {}\n", "", info.summary);
         io.out << fmt::format("{:<14} platforms: {}\n", "", join(info.platforms, ", "));
-        io.out << fmt::format("{:<14} findings:  {}\n\n", "", join(info.finding_ids, " "));
+        // The bash completion reads this line for the options it offers after `probe`.
+        if (const auto names = option_names(info); !names.empty()) {
+            io.out << fmt::format("{:<14} options:   {}\n", "", join(names, " "));
+        }
+        io.out << fmt::format("{:<14} findings:  {}\n\n", "", join(info.finding_ids(), " "));
     }
     // watch is a command, not a probe (it runs for minutes), but its findings are listed alike.
     io.out << fmt::format("{:<14} {}\n", "watch", "Link events over time (netdiag watch)");
@@ -172,7 +177,8 @@ int run_explain_command(const std::string& id, CliIo& io) {
     }
     std::vector<std::string_view> known;
     for (const auto& info : probe_registry()) {
-        known.insert(known.end(), info.finding_ids.begin(), info.finding_ids.end());
+        const auto ids = info.finding_ids();
+        known.insert(known.end(), ids.begin(), ids.end());
     }
     // watch also raises the host probe's power findings: each id is listed once.
     for (const auto id : watch::watch_finding_ids()) {

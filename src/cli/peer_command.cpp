@@ -9,6 +9,7 @@
 #include "firewall/probe_needs.hpp"
 #include "netdiag/shared_accept.hpp"
 #include "netdiag/udp_send.hpp"
+#include "option_validators.hpp"
 
 namespace netdiag::cli {
 
@@ -21,6 +22,7 @@ void add_peer_command(CLI::App& app, PeerCommand& command) {
     command.app
         ->add_option("--listen", command.listen, "Address and port to listen on (UDP and TCP)")
         ->type_name("ADDRESS:PORT")
+        ->check(host_port_validator(kPeerListen))
         ->capture_default_str();
     command.app
         ->add_option("--max-seconds", command.max_seconds,

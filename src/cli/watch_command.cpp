@@ -9,6 +9,7 @@
 #include "core/writers.hpp"
 #include "netdiag/platform.hpp"
 #include "netdiag/udp_send.hpp"
+#include "option_validators.hpp"
 #include "platform/interface_names.hpp"
 #include "watch/drop_analysis.hpp"
 #include "watch/watch_report.hpp"
@@ -16,17 +17,6 @@
 
 namespace netdiag::cli {
 namespace {
-
-CLI::Validator duration_validator(std::chrono::milliseconds minimum) {
-    return CLI::Validator(
-        [minimum](std::string& value) -> std::string {
-            const auto d = parse_duration(value);
-            if (!d) return "invalid duration '" + value + "' (examples: 500ms, 5s, 10m, 2h)";
-            if (*d < minimum) return fmt::format("must be at least {}ms", minimum.count());
-            return {};
-        },
-        "DURATION");
-}
 
 std::string paint(bool color, int code, std::string_view text) {
     return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
@@ -148,7 +138,8 @@ void add_watch_command(CLI::App& app, WatchCommand& command) {
     w->add_option("--heartbeat", command.heartbeat,
                   "Send a small UDP datagram every --heartbeat-interval to HOST:PORT and record "
                   "every send error with its time")
-        ->type_name("HOST:PORT");
+        ->type_name("HOST[:PORT]")
+        ->check(host_port_validator(kDiscardService));
     w->add_option("--heartbeat-interval", command.heartbeat_interval, "Time between heartbeats")
         ->capture_default_str()
         ->type_name("DURATION")

@@ -30,6 +30,20 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     return std::chrono::milliseconds(static_cast<long long>(ms + 0.5));
 }
 
+std::string duration_error(std::string_view text, std::chrono::milliseconds minimum) {
+    const auto duration = parse_duration(text);
+    if (!duration) return fmt::format("invalid duration '{}' (examples: 250ms, 5s, 2m)", text);
+    if (*duration < minimum) return fmt::format("must be at least {}", duration_text(minimum));
+    return {};
+}
+
+std::string duration_text(std::chrono::milliseconds duration) {
+    if (duration.count() != 0 && duration.count() % 1000 == 0) {
+        return fmt::format("{}s", duration.count() / 1000);
+    }
+    return fmt::format("{}ms", duration.count());
+}
+
 std::string format_utc(std::chrono::system_clock::time_point time) {
     using namespace std::chrono;
     const auto ms = time_point_cast<milliseconds>(time);

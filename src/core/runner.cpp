@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 // Everything a probe thread touches lives here, shared with the runner, so an abandoned thread
 // never reads freed memory.
 struct ProbeRun {
-    ProbeInfo info;  // a copy: the caller's may be gone before an abandoned thread ends
+    ProbeDescription info;  // a copy: the caller's may be gone before an abandoned thread ends
     platform::HostSnapshot host;
     ProbeOptions options;
     ProbeContext::ProgressSink progress;
@@ -33,7 +33,7 @@ struct ProbeRun {
     ProbeResult result;
 };
 
-ProbeResult error_result(const ProbeInfo& info, std::string reason) {
+ProbeResult error_result(const ProbeDescription& info, std::string reason) {
     ProbeResult r;
     r.probe = std::string(info.id);
     r.status = ProbeStatus::error;
@@ -86,7 +86,7 @@ struct StartedProbe {
     std::thread thread;
 };
 
-StartedProbe start(const ProbeInfo* info, const platform::HostSnapshot& host,
+StartedProbe start(const ProbeDescription* info, const platform::HostSnapshot& host,
                    const RunOptions& options, const std::shared_ptr<MeasurementGate>& gate,
                    Clock::time_point run_started) {
     auto run = std::make_shared<ProbeRun>();
@@ -153,7 +153,7 @@ ProbeResult collect(StartedProbe& started, const RunOptions& options, RunOutcome
 
 }  // namespace
 
-RunOutcome run_probes(const std::vector<const ProbeInfo*>& probes,
+RunOutcome run_probes(const std::vector<const ProbeDescription*>& probes,
                       const platform::HostSnapshot& host, const RunOptions& options) {
     RunOutcome outcome;
     outcome.results.resize(probes.size());

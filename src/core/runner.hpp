@@ -29,7 +29,7 @@ struct RunOutcome {
     bool interrupted = false;
 };
 
-RunOutcome run_probes(const std::vector<const ProbeInfo*>& probes,
+RunOutcome run_probes(const std::vector<const ProbeDescription*>& probes,
                       const platform::HostSnapshot& host, const RunOptions& options);
 
 }  // namespace netdiag

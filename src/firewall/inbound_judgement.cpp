@@ -209,10 +209,6 @@ Finding blocked_all(const InboundVerdict& v, const InboundQuestion& q) {
 
 }  // namespace
 
-std::vector<std::string_view> finding_ids() {
-    return {kBlockedByDefault, kBlockedByRule, kBlockedAll};
-}
-
 std::string_view to_string(InboundOutcome outcome) {
     switch (outcome) {
         case InboundOutcome::not_applicable:

@@ -20,8 +20,6 @@ inline constexpr std::string_view kBlockedByDefault = "ND-FW-001";
 inline constexpr std::string_view kBlockedByRule = "ND-FW-002";
 inline constexpr std::string_view kBlockedAll = "ND-FW-003";
 
-std::vector<std::string_view> finding_ids();
-
 struct InboundQuestion {
     std::string probe;  // the probe the finding belongs to: "multicast", "peer"
     TrafficNeed need;

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "probes/multicast/multicast_options.hpp"
+#include "probes/spice/spice_options.hpp"
 #include "probes/spice/spice_target.hpp"
 #include "probes/udp_batch/peer_protocol.hpp"
 
@@ -33,10 +35,11 @@ std::vector<TrafficNeed> peer_needs(std::uint16_t port) {
 
 NeedSet needs_for(const ProbeOptions& options, const std::string& self) {
     NeedSet needs;
+    const auto& multicast = options.get<MulticastOptions>();
     needs.traffic.push_back(
-        single_port(fmt::format("multicast {}:{}", options.multicast_group, options.multicast_port),
-                    pf::kUdp, options.multicast_port, options.multicast_group));
-    for (const auto& text : options.spice_targets) {
+        single_port(fmt::format("multicast {}:{}", multicast.group, multicast.port), pf::kUdp,
+                    multicast.port, multicast.group));
+    for (const auto& text : options.get<SpiceOptions>().targets) {
         std::string error;
         if (const auto target = spice_probe::parse_spice_target(text, error)) {
             needs.traffic.push_back(
@@ -52,7 +55,9 @@ NeedSet needs_for(const ProbeOptions& options, const std::string& self) {
     for (auto& need : peer_needs(udp_batch::default_peer_port))
         needs.traffic.push_back(std::move(need));
     if (!self.empty()) needs.programs.push_back(self);
-    for (const auto& program : options.firewall_programs) needs.programs.push_back(program);
+    for (const auto& program : options.get<SharedProbeOptions>().firewall_programs) {
+        needs.programs.push_back(program);
+    }
     return needs;
 }
 

@@ -5,25 +5,14 @@
 
 #include <fmt/format.h>
 
+#include "report/measurement_fields.hpp"
+
 namespace netdiag {
 namespace {
+using measurement::member;
+using measurement::number_of;
+using measurement::text_of;
 using nlohmann::json;
-
-const json& member(const json& object, const char* key) {
-    static const json null;
-    return object.is_object() && object.contains(key) ? object[key] : null;
-}
-
-std::string text_of(const json& value) {
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_null()) return {};
-    return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::optional<double> number_of(const json& value) {
-    if (value.is_number()) return value.get<double>();
-    return std::nullopt;
-}
 
 // Seconds since the start of the timeline, from the first time field an event carries.
 std::optional<double> event_seconds(const json& event) {
@@ -51,50 +40,6 @@ std::string event_state(const json& event) {
 }
 
 }  // namespace
-
-std::optional<BarChart> udp_throughput_chart(const json& measurements) {
-    const auto& paths = member(measurements, "paths");
-    if (!paths.is_array()) return std::nullopt;
-    BarChart chart{"chart-udp-throughput", "udp-batch: throughput per send path", "Gbit/s", {}};
-    for (const auto& path : paths) {
-        const auto name = text_of(member(path, "path"));
-        if (name.empty()) continue;
-        const auto gbit = number_of(member(member(path, "throughput"), "gbit_per_second"));
-        if (gbit) {
-            chart.bars.push_back({name, *gbit, fmt::format("{:.2f} Gbit/s", *gbit)});
-        } else {
-            const auto status = text_of(member(member(path, "plain"), "status"));
-            chart.bars.push_back({name, 0, status.empty() ? "not measured" : status});
-        }
-    }
-    if (chart.bars.empty()) return std::nullopt;
-    return chart;
-}
-
-std::vector<BarChart> accept_spread_charts(const json& measurements) {
-    std::vector<BarChart> charts;
-    const auto& patterns = member(measurements, "patterns");
-    if (!patterns.is_array()) return charts;
-    for (const auto& pattern : patterns) {
-        const auto id = text_of(member(pattern, "id"));
-        const auto& workers = member(pattern, "workers");
-        if (id.empty() || !workers.is_array() || workers.empty()) continue;
-        double total = 0;
-        for (const auto& w : workers) total += number_of(member(w, "served")).value_or(0);
-        BarChart chart{"chart-accept-" + id,
-                       fmt::format("shared-accept {}: connections served per worker", id),
-                       "connections",
-                       {}};
-        for (const auto& w : workers) {
-            const double served = number_of(member(w, "served")).value_or(0);
-            const auto share = total > 0 ? fmt::format(" ({:.0f}%)", 100 * served / total) : "";
-            chart.bars.push_back({"worker " + text_of(member(w, "id")), served,
-                                  fmt::format("{:.0f}{}", served, share)});
-        }
-        charts.push_back(std::move(chart));
-    }
-    return charts;
-}
 
 std::optional<TimelineChart> timeline_chart(const json& timeline, double minimum_length_s) {
     const json& events = timeline.is_array() ? timeline : member(timeline, "events");

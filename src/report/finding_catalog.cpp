@@ -42,7 +42,7 @@ FindingDescription describe_finding_page(std::string_view id, std::string_view p
         }
         if (line.rfind("**Severity:**", 0) == 0) {
             auto rest = trim(line.substr(13));
-            d.severity = parse_severity(rest.substr(0, rest.find_first_of(" *")));
+            d.severity = parse_severity(rest.substr(0, rest.find_first_of(" *;")));
             continue;
         }
         if (line.rfind("## ", 0) == 0) {
@@ -74,7 +74,7 @@ FindingDescription describe_finding(std::string_view id) {
 std::vector<std::string> catalog_finding_ids(std::string_view probe) {
     std::vector<std::string> ids;
     if (const auto* info = find_probe(probe)) {
-        for (const auto id : info->finding_ids) ids.emplace_back(id);
+        for (const auto id : info->finding_ids()) ids.emplace_back(id);
     }
     return ids;
 }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "netdiag/probe.hpp"
 #include "report/chart_data.hpp"
 #include "report/formats.hpp"
 #include "report/markup.hpp"
@@ -148,7 +149,8 @@ void render_findings(std::string& out, const Report& report) {
     for (const auto* f : findings) render_finding(out, *f);
 }
 
-// The pictures: udp-batch throughput, shared-accept spread, the watch timeline.
+// The pictures: the watch timeline, then each probe's own (udp-batch throughput, shared-accept
+// spread).
 void render_charts(std::string& out, const Report& report, const json& timeline) {
     std::string charts;
     // `netdiag watch` reports carry a top-level timeline; when the caller has none to give,
@@ -163,16 +165,11 @@ void render_charts(std::string& out, const Report& report, const json& timeline)
     if (const auto chart = timeline_chart(events, watch_seconds)) {
         charts += render_timeline_chart(*chart);
     }
+    // Each probe draws its own measurements (ProbeDescription::charts); the writer knows none.
     for (const auto& p : report.probes) {
-        if (p.probe == "udp-batch") {
-            if (const auto chart = udp_throughput_chart(p.measurements)) {
-                charts += render_bar_chart(*chart);
-            }
-        } else if (p.probe == "shared-accept") {
-            for (const auto& chart : accept_spread_charts(p.measurements)) {
-                charts += render_bar_chart(chart);
-            }
-        }
+        const auto* probe = find_probe(p.probe);
+        if (probe == nullptr || !probe->charts) continue;
+        for (const auto& chart : probe->charts(p.measurements)) charts += render_bar_chart(chart);
     }
     if (charts.empty()) return;
     out += "<h2 id=\"charts\">Charts</h2>\n" + charts;

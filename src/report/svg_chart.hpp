@@ -5,21 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "netdiag/chart.hpp"
+
 namespace netdiag {
-
-struct Bar {
-    std::string label;
-    double value = 0;
-    std::string value_text;  // shown at the end of the bar, e.g. "5.41 Gbit/s" or "rejected"
-};
-
-// Horizontal bars, one per label, scaled to the largest value.
-struct BarChart {
-    std::string id;  // unique within the page; becomes the svg's id
-    std::string title;
-    std::string unit;  // axis caption
-    std::vector<Bar> bars;
-};
 
 struct TimelineSpan {
     double start_s = 0;

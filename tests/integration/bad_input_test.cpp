@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 
+#include "netdiag/probe.hpp"
 #include "run_binary.hpp"
 
 using netdiag::testing::run_netdiag;
@@ -66,6 +67,28 @@ TEST_CASE("every option with an invalid value is exit 2 and names the option") {
         CHECK(run.err.find("netdiag: error:") != std::string::npos);
         CHECK(run.err.find(c.option) != std::string::npos);
     }
+}
+
+// Every checked option of every probe's table, with the value its description says it refuses:
+// a new option is covered by its table row (tests/unit/probe_registry_test.cpp checks that each
+// checked row names such a value).
+TEST_CASE("every probe option refuses its invalid example with exit 2 and names the option") {
+    std::size_t checked = 0;
+    for (const auto& probe : netdiag::probe_registry()) {
+        for (const auto& spec : probe.options) {
+            if (spec.invalid_example.empty()) continue;
+            const auto args = "probe " + std::string(probe.id) + " " + spec.name + " '" +
+                              spec.invalid_example + "' -q";
+            INFO("netdiag " << args);
+            const auto run = run_netdiag(args);
+            CHECK(run.code == 2);
+            CHECK(run.out.empty());
+            CHECK(run.err.find("netdiag: error:") != std::string::npos);
+            CHECK(run.err.find(spec.name) != std::string::npos);
+            ++checked;
+        }
+    }
+    CHECK(checked >= 10);
 }
 
 TEST_CASE("--peer's error gives netdiag peer's port as the example, not SPICE's") {

@@ -7,18 +7,24 @@
 #include <string>
 
 #include "core/runner.hpp"
+#include "probes/multicast/multicast_options.hpp"
+#include "probes/shared_accept/shared_accept_options.hpp"
+#include "probes/udp_batch/udp_batch_options.hpp"
+#include "probes/wasi_af/wasi_af_options.hpp"
 
 namespace netdiag::testing {
 
 inline RunOptions short_in_process_run(const std::string& wasm_path) {
     RunOptions options;
     options.timeout = std::chrono::seconds(10);
-    options.probe_options.multicast_interfaces = {"lo"};
-    options.probe_options.zenoh_window = std::chrono::milliseconds(50);
-    options.probe_options.udp_measure = std::chrono::milliseconds(10);
-    options.probe_options.accept_connections = 40;
-    options.probe_options.accept_worker_binary = NETDIAG_BINARY;
-    options.probe_options.wasm_paths = {wasm_path};
+    auto& multicast = options.probe_options.edit<MulticastOptions>();
+    multicast.interfaces = {"lo"};
+    multicast.zenoh_window = std::chrono::milliseconds(50);
+    options.probe_options.edit<UdpBatchOptions>().measure = std::chrono::milliseconds(10);
+    auto& accept = options.probe_options.edit<SharedAcceptOptions>();
+    accept.connections = 40;
+    accept.worker_binary = NETDIAG_BINARY;
+    options.probe_options.edit<WasiAfOptions>().paths = {wasm_path};
     return options;
 }
 

@@ -62,7 +62,7 @@ TEST_CASE("200 runs of every probe in one process keep resident memory flat",
     // One literal: GCC 12 at -O2 reports a false -Warray-bounds inside std::string's append.
     const auto options = netdiag::testing::short_in_process_run(NETDIAG_FIXTURES_DIR "/wasm");
 
-    std::vector<const netdiag::ProbeInfo*> all;
+    std::vector<const netdiag::ProbeDescription*> all;
     for (const auto& info : netdiag::probe_registry()) all.push_back(&info);
 
     // The first runs grow the heap to its working size (allocator arenas per thread, buffers

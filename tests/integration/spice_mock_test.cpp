@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "netdiag/probe.hpp"
+#include "probes/spice/spice_options.hpp"
 #include "run_binary.hpp"
 #include "spice/mock_spice_server.hpp"
 
@@ -23,9 +24,10 @@ struct ProbeRun {
 ProbeRun run_spice(const std::vector<std::string>& targets, std::chrono::milliseconds timeout,
                    std::chrono::milliseconds watch = 1000ms, std::string password = {}) {
     netdiag::ProbeOptions options;
-    options.spice_targets = targets;
-    options.spice_watch = watch;
-    options.spice_password = std::move(password);
+    auto& spice = options.edit<netdiag::SpiceOptions>();
+    spice.targets = targets;
+    spice.watch = watch;
+    spice.password = std::move(password);
     const netdiag::platform::HostSnapshot host;
     const std::atomic<bool> cancel{false};
     const auto start = std::chrono::steady_clock::now();

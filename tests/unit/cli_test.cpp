@@ -64,7 +64,7 @@ TEST_CASE("--version and --help exit 0") {
 
 TEST_CASE("explain prints every registered finding's page, unknown ids are usage errors") {
     for (const auto& info : netdiag::probe_registry()) {
-        for (const auto id : info.finding_ids) {
+        for (const auto id : info.finding_ids()) {
             auto r = run_cli({"explain", std::string(id)});
             INFO(id);
             CHECK(r.code == 0);

@@ -25,3 +25,12 @@ TEST_CASE("UTC timestamps are RFC 3339 with milliseconds") {
     const auto t = day + hours(1) + minutes(2) + seconds(3) + milliseconds(45);
     CHECK(netdiag::format_utc(t) == "2026-11-23T01:02:03.045Z");
 }
+
+TEST_CASE("one duration check for every option: syntax, then the option's minimum") {
+    CHECK(netdiag::duration_error("250ms").empty());
+    CHECK(netdiag::duration_error("1x") == "invalid duration '1x' (examples: 250ms, 5s, 2m)");
+    CHECK(netdiag::duration_error("5ms", milliseconds(10)) == "must be at least 10ms");
+    CHECK(netdiag::duration_error("2s", milliseconds(1000)).empty());
+    CHECK(netdiag::duration_text(milliseconds(2000)) == "2s");
+    CHECK(netdiag::duration_text(milliseconds(800)) == "800ms");
+}

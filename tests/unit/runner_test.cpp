@@ -30,8 +30,8 @@ private:
     std::function<ProbeResult(ProbeContext&)> body_;
 };
 
-ProbeInfo probe(std::string_view id, std::function<ProbeResult(ProbeContext&)> body) {
-    ProbeInfo info;
+ProbeDescription probe(std::string_view id, std::function<ProbeResult(ProbeContext&)> body) {
+    ProbeDescription info;
     info.id = id;
     info.make = [body] { return std::make_unique<LambdaProbe>(body); };
     return info;
@@ -51,7 +51,7 @@ ProbeResult warning_when_cancelled(ProbeContext& context) {
 // Runs the probes with a 10 s deadline and interrupts the run, as Ctrl-C would, once every
 // flag in `when` is set (the probes set them: "I have started", "I am done").
 RunOutcome run_interrupted_when(const std::vector<const ReadyFlag*>& when,
-                                const std::vector<const ProbeInfo*>& probes) {
+                                const std::vector<const ProbeDescription*>& probes) {
     std::atomic<bool> interrupt{false};
     RunOptions options;
     options.timeout = 10s;

@@ -3,6 +3,9 @@
 
 #include <regex>
 
+#include "netdiag/probe.hpp"
+#include "probes/shared_accept/accept_charts.hpp"
+#include "probes/udp_batch/udp_charts.hpp"
 #include "report/chart_data.hpp"
 #include "report/svg_chart.hpp"
 #include "report_samples.hpp"
@@ -36,24 +39,26 @@ TEST_CASE("bar chart: one bar per value, widths proportional, labels escaped") {
     CHECK(widths[2] == 0);
 }
 
-TEST_CASE("udp-batch and shared-accept measurements become charts") {
+TEST_CASE("udp-batch and shared-accept measurements become charts through their descriptions") {
     const auto report = testing::sample_report();
-    const auto udp = udp_throughput_chart(report.probes[1].measurements);
-    REQUIRE(udp);
-    REQUIRE(udp->bars.size() == 3);
-    CHECK(udp->bars[1].label == "segmentation-cmsg");
-    CHECK(udp->bars[1].value == 5.0);
-    CHECK(udp->bars[2].value_text == "rejected");
+    const auto udp = find_probe("udp-batch")->charts(report.probes[1].measurements);
+    REQUIRE(udp.size() == 1);
+    REQUIRE(udp[0].bars.size() == 3);
+    CHECK(udp[0].bars[1].label == "segmentation-cmsg");
+    CHECK(udp[0].bars[1].value == 5.0);
+    CHECK(udp[0].bars[2].value_text == "rejected");
 
-    const auto accept = accept_spread_charts(report.probes[2].measurements);
+    const auto accept = find_probe("shared-accept")->charts(report.probes[2].measurements);
     REQUIRE(accept.size() == 1);
     CHECK(accept[0].id == "chart-accept-inherit-accept");
     REQUIRE(accept[0].bars.size() == 2);
     CHECK(accept[0].bars[1].value == 70);
     CHECK(accept[0].bars[1].value_text == "70 (70%)");
 
-    CHECK_FALSE(udp_throughput_chart(json::object()));
-    CHECK(accept_spread_charts(json{{"patterns", 3}}).empty());
+    CHECK(udp_charts(json::object()).empty());
+    CHECK(accept_charts(json{{"patterns", 3}}).empty());
+    // Probes without pictures have no hook; the HTML writer skips them.
+    CHECK_FALSE(find_probe("host")->charts);
 }
 
 TEST_CASE("timeline: state spans per interface and heartbeat marks") {

@@ -154,9 +154,4 @@ std::unique_ptr<Probe> make_host_probe() {
     return std::make_unique<HostProbe>();
 }
 
-std::vector<std::string_view> host_probe_finding_ids() {
-    return {kUsbAutosuspend,  kNoMulticastFlag, kWsl1,      kNoDefaultRoute,
-            kUsbDefaultRoute, kWindowsPowerOff, kEeeActive, kAspmActive};
-}
-
 }  // namespace netdiag

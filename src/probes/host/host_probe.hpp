@@ -12,7 +12,8 @@
 namespace netdiag {
 
 std::unique_ptr<Probe> make_host_probe();
-std::vector<std::string_view> host_probe_finding_ids();
+// Everything the registry and the CLI need to know about this probe.
+ProbeDescription host_description();
 
 // The findings alone, from a snapshot: the probe's logic, testable on fixture trees.
 std::vector<Finding> judge_host(const platform::HostSnapshot& host);

@@ -1,4 +1,5 @@
 #include "listeners_probe.hpp"
+#include "listeners_options.hpp"
 
 #include <algorithm>
 #include <map>
@@ -37,16 +38,16 @@ milliseconds wait_window(const ProbeContext& context, milliseconds window) {
 }
 
 ListenerFacts gather(const ProbeContext& context) {
-    const auto& options = context.options();
+    const auto& options = context.options().get<ListenersOptions>();
     pl::Query query;
-    query.ports.insert(options.listen_ports.begin(), options.listen_ports.end());
+    query.ports.insert(options.ports.begin(), options.ports.end());
     ListenerFacts facts;
     facts.visibility = pl::visibility();
     facts.somaxconn = pl::somaxconn();
 
     context.progress("reading the socket tables");
     const auto before = pl::sample_sockets(query);
-    facts.window = wait_window(context, options.listen_window);
+    facts.window = wait_window(context, options.window);
     auto after = pl::sample_sockets(query);
     const auto holders = pl::find_holders(after);
 
@@ -81,7 +82,7 @@ public:
         const auto groups = bind_groups(facts);
         result.findings = judge(facts);
         result.measurements = measurements(facts, groups);
-        const auto& asked = context.options().listen_ports;
+        const auto& asked = context.options().get<ListenersOptions>().ports;
         std::vector<std::uint16_t> silent;
         for (const auto port : asked) {
             const bool seen = std::any_of(facts.sockets.begin(), facts.sockets.end(),
@@ -107,11 +108,6 @@ public:
 
 std::unique_ptr<Probe> make_listeners_probe() {
     return std::make_unique<ListenersProbe>();
-}
-
-std::vector<std::string_view> listeners_finding_ids() {
-    return {id_queue_full, id_shared_socket, id_not_accepting, id_somaxconn_cap,
-            id_drops_unexplained};
 }
 
 }  // namespace netdiag

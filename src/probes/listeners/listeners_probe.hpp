@@ -14,6 +14,7 @@
 namespace netdiag {
 
 std::unique_ptr<Probe> make_listeners_probe();
-std::vector<std::string_view> listeners_finding_ids();
+// Everything the registry and the CLI need to know about this probe.
+ProbeDescription listeners_description();
 
 }  // namespace netdiag

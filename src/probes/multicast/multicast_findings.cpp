@@ -4,28 +4,6 @@
 
 namespace netdiag::mcast {
 
-std::vector<std::string_view> finding_ids() {
-    return {kNoJoin,
-            kPortConflict,
-            kNoRoute,
-            kLoopbackLost,
-            kWsl1,
-            kLoopbackOnly,
-            kGroupBindRefused,
-            kZenohPeers,
-            kNoZenohPeers,
-            kWsl2Nat,
-            kPortShared,
-            kLoopbackUndecided,
-            kMembershipLimit,
-            kDuplicateMembership,
-            kSendRefused,
-            kLoopedOnlyViaLo,
-            kReversePathDrops,
-            kNetworkDropsMulticast,
-            kTwoHostUndecided};
-}
-
 std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
     std::vector<Finding> out;
     judge_environment(facts, out);

@@ -30,8 +30,6 @@ inline constexpr std::string_view kReversePathDrops = "ND-MCAST-017";
 inline constexpr std::string_view kNetworkDropsMulticast = "ND-MCAST-018";
 inline constexpr std::string_view kTwoHostUndecided = "ND-MCAST-019";
 
-std::vector<std::string_view> finding_ids();
-
 std::vector<Finding> judge_multicast(const MulticastFacts& facts);
 
 }  // namespace netdiag::mcast

@@ -1,4 +1,5 @@
 #include "probes/multicast/multicast_probe.hpp"
+#include "probes/multicast/multicast_options.hpp"
 
 #include <algorithm>
 
@@ -36,10 +37,11 @@ class MulticastProbe final : public Probe {
 public:
     ProbeResult run(ProbeContext& context) override {
         ProbeResult result;
-        const auto& options = context.options();
+        const auto& options = context.options().get<MulticastOptions>();
+        const auto& shared = context.options().get<SharedProbeOptions>();
         mcast::MulticastFacts facts;
-        facts.group = options.multicast_group;
-        facts.port = options.multicast_port;
+        facts.group = options.group;
+        facts.port = options.port;
         const auto family = mc::family_of(facts.group);
         if (!family || !mc::is_multicast_address(facts.group)) {
             result.status = ProbeStatus::error;
@@ -53,9 +55,9 @@ public:
         facts.traits = mc::traits();
         facts.wsl = context.host().facts.wsl;
         facts.wsl_networking = context.host().facts.wsl_networking;
-        facts.interfaces_restricted = !options.multicast_interfaces.empty();
+        facts.interfaces_restricted = !options.interfaces.empty();
         facts.windows_firewall = context.host().firewall;
-        facts.programs = options.firewall_programs;
+        facts.programs = shared.firewall_programs;
         facts.programs.insert(facts.programs.begin(), platform::accept::self_executable().string());
 
         // Reverse-path drops are counted for the whole run, Zenoh's reply window included.
@@ -79,8 +81,7 @@ public:
         facts.test_port = zenoh_bind_taken ? spare_port(facts.family) : facts.port;
 
         context.progress("join and loop back on each interface");
-        facts.interfaces =
-            mcast::plan_interfaces(context.host(), facts.family, options.multicast_interfaces);
+        facts.interfaces = mcast::plan_interfaces(context.host(), facts.family, options.interfaces);
         // The Scout goes out first: Zenoh nodes answer while the checks below run, and their
         // Hellos wait in the Scout sockets' buffers until the window ends.
         mcast::ZenohScout scout;
@@ -110,10 +111,10 @@ public:
             facts.firewall = mcast::look_at_firewall(facts, context.deadline() - kDeadlineMargin);
         }
 
-        if (!options.udp_peer.empty() && !context.cancelled()) {
+        if (!shared.peer.empty() && !context.cancelled()) {
             context.progress("two hosts: the group both ways, unicast as the control");
             facts.two_host = mcast::run_two_host_check(
-                facts, options.udp_peer, context.host(), context.deadline() - kDeadlineMargin,
+                facts, shared.peer, context.host(), context.deadline() - kDeadlineMargin,
                 [&context] { return context.interrupted(); });
         }
 
@@ -136,13 +137,6 @@ public:
 
 std::unique_ptr<Probe> make_multicast_probe() {
     return std::make_unique<MulticastProbe>();
-}
-
-std::vector<std::string_view> multicast_probe_finding_ids() {
-    // The Windows Firewall's findings are judged here too, for a copy lost on an adapter.
-    auto ids = mcast::finding_ids();
-    for (const auto id : fw::finding_ids()) ids.push_back(id);
-    return ids;
 }
 
 }  // namespace netdiag

@@ -11,6 +11,7 @@
 namespace netdiag {
 
 std::unique_ptr<Probe> make_multicast_probe();
-std::vector<std::string_view> multicast_probe_finding_ids();
+// Everything the registry and the CLI need to know about this probe.
+ProbeDescription multicast_description();
 
 }  // namespace netdiag

@@ -1,4 +1,5 @@
 #include "shared_accept_probe.hpp"
+#include "shared_accept_options.hpp"
 
 #include <algorithm>
 
@@ -22,12 +23,12 @@ constexpr milliseconds final_reserve{250};
 constexpr double start_share = 0.4;
 constexpr milliseconds least_stop_time{60};
 
-std::vector<accept::PatternInfo> chosen_patterns(const ProbeOptions& options,
+std::vector<accept::PatternInfo> chosen_patterns(const SharedAcceptOptions& options,
                                                  std::vector<std::string>& unknown) {
     auto all = accept::patterns();
-    if (options.accept_patterns.empty()) return all;
+    if (options.patterns.empty()) return all;
     std::vector<accept::PatternInfo> chosen;
-    for (const auto& id : options.accept_patterns) {
+    for (const auto& id : options.patterns) {
         const auto it = std::find_if(all.begin(), all.end(), [&](auto& p) { return p.id == id; });
         if (it != all.end()) {
             chosen.push_back(*it);
@@ -40,17 +41,17 @@ std::vector<accept::PatternInfo> chosen_patterns(const ProbeOptions& options,
 
 PatternRun run_pattern(const accept::PatternInfo& pattern, const ProbeContext& context,
                        Clock::time_point slot_end, Clock::time_point hard_end) {
-    const auto& options = context.options();
+    const auto& options = context.options().get<SharedAcceptOptions>();
     PatternRun run;
     run.pattern = pattern;
-    run.requested_connections = options.accept_connections;
+    run.requested_connections = options.connections;
     const auto now = Clock::now();
     const auto slot = slot_end - now;
 
     accept::GroupOptions group_options;
     group_options.pattern = pattern.id;
-    group_options.workers = options.accept_workers;
-    group_options.worker_executable = options.accept_worker_binary;
+    group_options.workers = options.workers;
+    group_options.worker_executable = options.worker_binary;
     auto started = accept::start_group(group_options, now + slot / 2);
     if (!started.group) {
         run.group = started.failure;
@@ -65,8 +66,8 @@ PatternRun run_pattern(const accept::PatternInfo& pattern, const ProbeContext& c
     if (group.wait_ready(ready_by)) {
         DriveOptions drive;
         drive.port = group.port();
-        drive.connections = options.accept_connections;
-        drive.concurrency = options.accept_concurrency;
+        drive.connections = options.connections;
+        drive.concurrency = options.concurrency;
         drive.interrupted = [&context] { return context.interrupted(); };
         run.drive = drive_connections(drive, stop_at);
         run.driven = true;
@@ -105,7 +106,7 @@ class SharedAcceptProbe final : public Probe {
 public:
     ProbeResult run(ProbeContext& context) override {
         ProbeResult result;
-        const auto& options = context.options();
+        const auto& options = context.options().get<SharedAcceptOptions>();
         std::vector<std::string> unknown;
         const auto patterns = chosen_patterns(options, unknown);
         const auto hard_end = context.deadline() - final_reserve;
@@ -116,13 +117,13 @@ public:
         JudgeInput input;
         input.unavailable = accept::unavailable_patterns();
         input.open_files_limit = accept::open_files_limit();
-        input.connections = options.accept_connections;
-        input.workers = options.accept_workers;
+        input.connections = options.connections;
+        input.workers = options.workers;
         for (std::size_t i = 0; i < patterns.size(); ++i) {
             if (context.cancelled() || Clock::now() >= hard_end) {
                 PatternRun skipped;
                 skipped.pattern = patterns[i];
-                skipped.requested_connections = options.accept_connections;
+                skipped.requested_connections = options.connections;
                 skipped.not_driven_reason = context.interrupted()
                                                 ? "not run: netdiag was interrupted"
                                                 : "not run: the probe's deadline passed";
@@ -130,19 +131,18 @@ public:
                 continue;
             }
             context.progress(fmt::format("{}: {} workers, {} connections", patterns[i].id,
-                                         options.accept_workers, options.accept_connections));
+                                         options.workers, options.connections));
             const auto slot = (hard_end - Clock::now()) / static_cast<long>(patterns.size() - i);
             input.runs.push_back(run_pattern(patterns[i], context, Clock::now() + slot, hard_end));
         }
 
         result.findings = judge(input);
         auto& m = result.measurements;
-        m["workers"] = options.accept_workers;
-        m["connections"] = options.accept_connections;
-        m["concurrency"] = options.accept_concurrency;
-        m["worker_executable"] = options.accept_worker_binary.empty()
-                                     ? accept::self_executable().string()
-                                     : options.accept_worker_binary;
+        m["workers"] = options.workers;
+        m["connections"] = options.connections;
+        m["concurrency"] = options.concurrency;
+        m["worker_executable"] = options.worker_binary.empty() ? accept::self_executable().string()
+                                                               : options.worker_binary;
         if (input.open_files_limit) m["open_files_limit"] = *input.open_files_limit;
         m["patterns"] = nlohmann::json::array();
         m["tables"] = nlohmann::json::array({summary_table(input.runs)});
@@ -174,11 +174,6 @@ public:
 
 std::unique_ptr<Probe> make_shared_accept_probe() {
     return std::make_unique<SharedAcceptProbe>();
-}
-
-std::vector<std::string_view> shared_accept_finding_ids() {
-    return {id_pattern_fails, id_uneven_spread, id_worker_crashed,     id_open_files,
-            id_unavailable,   id_unserved,      id_workers_not_started};
 }
 
 }  // namespace netdiag

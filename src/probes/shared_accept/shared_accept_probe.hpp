@@ -13,6 +13,7 @@
 namespace netdiag {
 
 std::unique_ptr<Probe> make_shared_accept_probe();
-std::vector<std::string_view> shared_accept_finding_ids();
+// Everything the registry and the CLI need to know about this probe.
+ProbeDescription shared_accept_description();
 
 }  // namespace netdiag

@@ -1,4 +1,5 @@
 #include "probes/spice/spice_probe.hpp"
+#include "probes/spice/spice_options.hpp"
 
 #include <thread>
 
@@ -18,14 +19,14 @@ class SpiceProbe final : public Probe {
 public:
     ProbeResult run(ProbeContext& context) override {
         ProbeResult result;
-        const auto& options = context.options();
-        if (options.spice_targets.empty()) {
+        const auto& options = context.options().get<SpiceOptions>();
+        if (options.targets.empty()) {
             result.status = ProbeStatus::skip;
             result.reason = "no SPICE server given (use --spice HOST:PORT)";
             return result;
         }
         std::vector<ClientSettings> settings;
-        for (const auto& text : options.spice_targets) {
+        for (const auto& text : options.targets) {
             std::string error;
             const auto target = parse_spice_target(text, error);
             if (!target) {
@@ -37,10 +38,10 @@ public:
             s.target = target->text;
             s.host = target->host;
             s.port = target->port;
-            s.password = options.spice_password;
-            s.password_given = !options.spice_password.empty();
+            s.password = options.password;
+            s.password_given = !options.password.empty();
             s.deadline = context.deadline();
-            s.watch = options.spice_watch;
+            s.watch = options.watch;
             s.interrupted = [&context] { return context.interrupted(); };
             settings.push_back(std::move(s));
         }
@@ -86,13 +87,6 @@ public:
 
 std::unique_ptr<Probe> make_spice_probe() {
     return std::make_unique<SpiceProbe>();
-}
-
-std::vector<std::string_view> spice_probe_finding_ids() {
-    namespace ids = spice_probe::finding_id;
-    return {ids::duplicate_channel, ids::link_refused,         ids::version_mismatch,
-            ids::auth,              ids::silent_or_closed,     ids::unknown_channel_type,
-            ids::malformed,         ids::cannot_connect};
 }
 
 }  // namespace netdiag

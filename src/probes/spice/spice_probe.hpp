@@ -12,6 +12,7 @@
 namespace netdiag {
 
 std::unique_ptr<Probe> make_spice_probe();
-std::vector<std::string_view> spice_probe_finding_ids();
+// Everything the registry and the CLI need to know about this probe.
+ProbeDescription spice_description();
 
 }  // namespace netdiag

@@ -1,4 +1,5 @@
 #include "udp_batch_probe.hpp"
+#include "udp_batch_options.hpp"
 
 #include <random>
 
@@ -115,18 +116,18 @@ public:
 };
 
 ProbeResult UdpBatchProbe::run(ProbeContext& context) {
-    const ProbeOptions& options = context.options();
-    if (options.udp_datagram_size < smallest_datagram ||
-        options.udp_datagram_size > largest_datagram) {
+    const auto& options = context.options().get<UdpBatchOptions>();
+    const auto& peer_address = context.options().get<SharedProbeOptions>().peer;
+    if (options.datagram_size < smallest_datagram || options.datagram_size > largest_datagram) {
         return error_result(
             fmt::format("--udp-size must be {}..{} bytes", smallest_datagram, largest_datagram));
     }
-    if (options.udp_batch < 1 || options.udp_batch > largest_batch) {
+    if (options.batch < 1 || options.batch > largest_batch) {
         return error_result(fmt::format("--udp-batch must be 1..{}", largest_batch));
     }
     UdpBatchRun run;
-    run.datagram_size = options.udp_datagram_size;
-    run.batch = options.udp_batch;
+    run.datagram_size = options.datagram_size;
+    run.batch = options.batch;
     run.os = context.host().facts.os;
     run.kernel = context.host().facts.kernel;
 
@@ -137,10 +138,9 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     Endpoint destination;
     Verification verification = Verification::loopback;
     std::string error_text;
-    if (!options.udp_peer.empty()) {
-        auto control =
-            platform::udp::resolve_endpoint(options.udp_peer, default_peer_port, error_text);
-        if (!control) return error_result("--peer " + options.udp_peer + ": " + error_text);
+    if (!peer_address.empty()) {
+        auto control = platform::udp::resolve_endpoint(peer_address, default_peer_port, error_text);
+        if (!control) return error_result("--peer " + peer_address + ": " + error_text);
         context.progress("connecting to netdiag peer " + control->to_string());
         peer = std::make_unique<PeerClient>();
         if (!peer->connect(*control, context.deadline())) {
@@ -150,9 +150,9 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
         destination = peer->udp_endpoint();
         verification = Verification::peer;
         verifier = peer.get();
-    } else if (!options.udp_target.empty()) {
-        auto target = platform::udp::resolve_endpoint(options.udp_target, 9, error_text);
-        if (!target) return error_result("--udp-target " + options.udp_target + ": " + error_text);
+    } else if (!options.target.empty()) {
+        auto target = platform::udp::resolve_endpoint(options.target, 9, error_text);
+        if (!target) return error_result("--udp-target " + options.target + ": " + error_text);
         destination = *target;
         verification = Verification::none;
     } else {
@@ -163,14 +163,13 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
         sink_verifier.emplace(sink);
         verifier = &*sink_verifier;
     }
-    if (!options.udp_source.empty() &&
-        Endpoint{options.udp_source, 0}.family() != destination.family()) {
-        return error_result("--udp-source " + options.udp_source +
+    if (!options.source.empty() && Endpoint{options.source, 0}.family() != destination.family()) {
+        return error_result("--udp-source " + options.source +
                             " is not of the destination's family");
     }
 
     context.progress("reading the route to " + destination.to_string());
-    run.route = read_route(destination, verification, options.udp_source, context.host());
+    run.route = read_route(destination, verification, options.source, context.host());
     context.progress("judging the path off this host");
     run.egress = judge_egress(context.host(),
                               verification == Verification::loopback ? nullptr : &destination,
@@ -181,7 +180,7 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     TrialSetup setup;
     setup.destination = destination;
     setup.route_source = run.route.source.value_or("");
-    setup.user_source = options.udp_source;
+    setup.user_source = options.source;
     setup.stale_source = run.route.stale_source;
     setup.datagram_size = run.datagram_size;
     setup.batch = run.batch;
@@ -205,15 +204,15 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     // The trials above only ask what the OS accepts; the throughput figures need the host to
     // themselves, so other probes' heavy work finishes first (measurement_gate.hpp).
     MeasuringAlone alone;
-    if (options.udp_measure.count() > 0 && measurable > 0 && !context.cancelled()) {
+    if (options.measure.count() > 0 && measurable > 0 && !context.cancelled()) {
         context.progress("waiting for the host to itself");
         alone = context.measure_alone();
     }
     for (auto& trial : run.trials) {
-        if (options.udp_measure.count() <= 0 || measurable == 0 || context.cancelled()) break;
+        if (options.measure.count() <= 0 || measurable == 0 || context.cancelled()) break;
         if (trial.plain.status != SendStatus::accepted) continue;
         const auto left = context.time_left() - reserve_after_measuring;
-        const auto share = std::min(options.udp_measure, left / static_cast<long>(measurable));
+        const auto share = std::min(options.measure, left / static_cast<long>(measurable));
         --measurable;
         if (share.count() <= 0) break;
         context.progress(fmt::format("measuring {}", platform::udp::native_call(trial.path)));
@@ -238,10 +237,6 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
 
 std::unique_ptr<Probe> make_udp_batch_probe() {
     return std::make_unique<UdpBatchProbe>();
-}
-
-std::vector<std::string_view> udp_batch_finding_ids() {
-    return udp_batch::finding_ids;
 }
 
 }  // namespace netdiag

@@ -12,6 +12,7 @@
 namespace netdiag {
 
 std::unique_ptr<Probe> make_udp_batch_probe();
-std::vector<std::string_view> udp_batch_finding_ids();
+// Everything the registry and the CLI need to know about this probe.
+ProbeDescription udp_batch_description();
 
 }  // namespace netdiag

@@ -1,4 +1,5 @@
 #include "probes/wasi_af/wasi_af_probe.hpp"
+#include "probes/wasi_af/wasi_af_options.hpp"
 
 #include <chrono>
 
@@ -63,7 +64,7 @@ class WasiAfProbe final : public Probe {
 public:
     ProbeResult run(ProbeContext& ctx) override {
         ProbeResult result;
-        const auto& paths = ctx.options().wasm_paths;
+        const auto& paths = ctx.options().get<WasiAfOptions>().paths;
         if (paths.empty()) {
             result.status = ProbeStatus::skip;
             result.reason = "no module to lint: pass --wasm FILE... (.wasm, .wat, or a folder)";
@@ -171,12 +172,6 @@ private:
 
 std::unique_ptr<Probe> make_wasi_af_probe() {
     return std::make_unique<WasiAfProbe>();
-}
-
-std::vector<std::string_view> wasi_af_finding_ids() {
-    return {"ND-WASM-001", "ND-WASM-002", "ND-WASM-003", "ND-WASM-004", "ND-WASM-005",
-            "ND-WASM-006", "ND-WASM-007", "ND-WASM-008", "ND-WASM-009", "ND-WASM-010",
-            "ND-WASM-011", "ND-WASM-012", "ND-WASM-013"};
 }
 
 }  // namespace netdiag

@@ -12,6 +12,7 @@
 namespace netdiag {
 
 std::unique_ptr<Probe> make_wasi_af_probe();
-std::vector<std::string_view> wasi_af_finding_ids();
+// Everything the registry and the CLI need to know about this probe.
+ProbeDescription wasi_af_description();
 
 }  // namespace netdiag
