@@ -2,7 +2,7 @@
 # Fuzzes every libFuzzer target in tests/fuzz/ for a bounded time each, one after the other, and
 # prints one line per target: executions, executions per second, and the verdict.
 #
-#   scripts/fuzz-all.sh [SECONDS_PER_TARGET]     default 60; the test command runs 45
+#   scripts/fuzz-all.sh [SECONDS_PER_TARGET]     default 60; the test command runs 30
 #   scripts/fuzz-all.sh 3600                     an hour each, for a longer campaign
 #
 # Each target builds and keeps its grown corpus under build/fuzz-all/<target>/ (FUZZ_ALL_DIR to

@@ -37,6 +37,24 @@ struct Finding {
 // Returns the docs path for a finding id: docs/findings/<id>.md.
 std::string finding_docs_path(std::string_view id);
 
+// The one way findings are made: each FindingFactory is bound to the probe (or command) that
+// raises them, and fills the id, severity, title, the docs page the id names and whatever of
+// detail, evidence and remedy the caller already has. `constexpr` so a probe can keep its
+// factory next to its finding ids.
+class FindingFactory {
+public:
+    constexpr explicit FindingFactory(std::string_view probe) : probe_(probe) {}
+
+    Finding operator()(std::string_view id, Severity severity, std::string title,
+                       std::string detail = {}, nlohmann::json evidence = nlohmann::json::object(),
+                       std::vector<std::string> remedy = {}) const;
+
+    std::string_view probe() const { return probe_; }
+
+private:
+    std::string_view probe_;
+};
+
 // True when the id has the stable shape ND-<AREA>-<NNN> (AREA upper-case letters/digits).
 bool is_valid_finding_id(std::string_view id);
 

@@ -2,6 +2,7 @@
 // One implementation per OS family lives in src/platform/<os>/; nothing else uses #ifdef.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -106,6 +107,14 @@ bool is_terminal(int stream);
 // workers of a probe abandoned at an interrupt, a converter past its deadline) and refuses new
 // ones. Called once, just before the process exits, so nothing it started outlives it.
 void end_child_processes();
+
+// The addresses a host name stands for, IPv4 and IPv6 in the resolver's order (a numeric
+// address stands for itself), looked up within the deadline. getaddrinfo cannot be cancelled,
+// so a name is looked up on a thread of its own, left to finish by itself when the deadline
+// comes first. Empty, with `error` set to one line, when the lookup failed or ran out of time.
+std::vector<std::string> lookup_addresses(const std::string& host,
+                                          std::chrono::steady_clock::time_point deadline,
+                                          std::string& error);
 
 // Name of this platform's family as shown in `netdiag list`: "linux" or "windows".
 std::string_view current_platform();

@@ -3,7 +3,8 @@
 // address pinned by IP_PKTINFO / IPV6_PKTINFO. Every send returns what the OS did with it
 // (accepted, partially sent, rejected) with the portable and the native error, so the probe can
 // report exactly what a streaming program would see. The policy is written once in
-// src/platform/portable/; each OS supplies the native calls (src/platform/<os>/udp_socket_<os>.cpp).
+// src/platform/portable/; each OS supplies the native calls
+// (src/platform/<os>/udp_socket_<os>.cpp).
 #pragma once
 
 #include <chrono>
@@ -32,9 +33,11 @@ struct Endpoint {
     std::string to_string() const;
 };
 
-// Resolves "HOST:PORT", "[V6]:PORT" or a bare HOST (then default_port) to a numeric endpoint.
+// Resolves "HOST:PORT", "[V6]:PORT" or a bare HOST or IPv6 address (then default_port) to a
+// numeric endpoint, the first address the resolver gives; a name's lookup ends at the deadline.
 // On failure returns nullopt and sets error_text to one line naming the cause.
 std::optional<Endpoint> resolve_endpoint(std::string_view text, std::uint16_t default_port,
+                                         std::chrono::steady_clock::time_point deadline,
                                          std::string& error_text);
 
 // How a batch of datagrams is handed to the OS.

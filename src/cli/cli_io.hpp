@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <ostream>
 
 namespace netdiag::cli {
@@ -15,5 +16,9 @@ struct CliIo {
     // Set by SIGINT/SIGTERM; nullptr when nobody listens for signals.
     const std::atomic<bool>* interrupt = nullptr;
 };
+
+// How long a host name given to a command (--listen, --heartbeat) may take to resolve before the
+// command gives up: the command has not started, so this is all the user waits.
+inline constexpr std::chrono::seconds kLookupWait{10};
 
 }  // namespace netdiag::cli

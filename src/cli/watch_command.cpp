@@ -169,7 +169,8 @@ int run_watch_command(const WatchCommand& command, CliIo& io) {
     options.interrupt = io.interrupt;
     if (!command.heartbeat.empty()) {
         std::string error;
-        options.heartbeat = platform::udp::resolve_endpoint(command.heartbeat, 9, error);
+        options.heartbeat = platform::udp::resolve_endpoint(
+            command.heartbeat, 9, std::chrono::steady_clock::now() + kLookupWait, error);
         if (!options.heartbeat) {
             io.err << "netdiag: error: --heartbeat " << command.heartbeat << ": " << error << "\n";
             return exit_usage;

@@ -52,6 +52,21 @@ std::string finding_docs_path(std::string_view id) {
     return "docs/findings/" + std::string(id) + ".md";
 }
 
+Finding FindingFactory::operator()(std::string_view id, Severity severity, std::string title,
+                                   std::string detail, nlohmann::json evidence,
+                                   std::vector<std::string> remedy) const {
+    Finding f;
+    f.id = std::string(id);
+    f.severity = severity;
+    f.probe = std::string(probe_);
+    f.title = std::move(title);
+    f.detail = std::move(detail);
+    f.evidence = std::move(evidence);
+    f.remedy = std::move(remedy);
+    f.docs = finding_docs_path(id);
+    return f;
+}
+
 bool is_valid_finding_id(std::string_view id) {
     // ND-<AREA>-<NNN>: AREA is 2..8 upper-case letters or digits, NNN exactly three digits.
     if (id.size() < 9 || id.substr(0, 3) != "ND-") return false;

@@ -106,11 +106,7 @@ nlohmann::json rule_json(const pf::Rule& rule) {
 
 Finding base_finding(std::string_view id, Severity severity, const InboundVerdict& v,
                      const InboundQuestion& q) {
-    Finding f;
-    f.id = std::string(id);
-    f.severity = severity;
-    f.probe = q.probe;
-    f.docs = finding_docs_path(id);
+    auto f = FindingFactory(q.probe)(id, severity, {});
     f.evidence = {{"profile", profile_label(v.profile)},
                   {"network", v.network},
                   {"adapter", adapter_text(q)},

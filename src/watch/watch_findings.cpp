@@ -11,15 +11,7 @@
 namespace netdiag::watch {
 namespace {
 
-Finding make_finding(std::string_view id, Severity severity, std::string title) {
-    Finding f;
-    f.id = std::string(id);
-    f.severity = severity;
-    f.probe = "watch";
-    f.title = std::move(title);
-    f.docs = finding_docs_path(id);
-    return f;
-}
+constexpr FindingFactory make_finding{"watch"};
 
 const platform::NetInterface* host_interface(const platform::HostSnapshot& host,
                                              const std::string& name) {

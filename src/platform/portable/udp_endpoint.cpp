@@ -1,8 +1,8 @@
 // Endpoint parsing and resolution and the route's source address and MTU: written once for every
 // OS over the BSD socket calls both POSIX and Winsock provide.
-#include <charconv>
 #include <string>
 
+#include "core/host_port.hpp"
 #include "netdiag/platform.hpp"
 #include "platform/portable/udp_sockaddr.hpp"
 
@@ -57,63 +57,14 @@ std::optional<Endpoint> to_endpoint(const sockaddr* address, socklen_t length) {
 }
 
 std::optional<Endpoint> resolve_endpoint(std::string_view text, std::uint16_t default_port,
+                                         std::chrono::steady_clock::time_point deadline,
                                          std::string& error_text) {
-    std::string host;
-    std::string_view port_text;
-    if (!text.empty() && text.front() == '[') {
-        const auto close = text.find(']');
-        if (close == std::string_view::npos) {
-            error_text = "missing ']' in '" + std::string(text) + "'";
-            return std::nullopt;
-        }
-        host = std::string(text.substr(1, close - 1));
-        auto rest = text.substr(close + 1);
-        if (!rest.empty()) {
-            if (rest.front() != ':') {
-                error_text = "expected ':' after ']' in '" + std::string(text) + "'";
-                return std::nullopt;
-            }
-            port_text = rest.substr(1);
-        }
-    } else if (const auto colon = text.rfind(':');
-               colon != std::string_view::npos && text.find(':') == colon) {
-        host = std::string(text.substr(0, colon));
-        port_text = text.substr(colon + 1);
-    } else {
-        host = std::string(text);  // a bare IPv4 address, name or unbracketed IPv6 address
-    }
-    std::uint16_t port = default_port;
-    if (!port_text.empty()) {
-        unsigned value = 0;
-        const auto [end, ec] =
-            std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
-        if (ec != std::errc{} || end != port_text.data() + port_text.size() || value > 65535) {
-            error_text = "bad port '" + std::string(port_text) + "'";
-            return std::nullopt;
-        }
-        port = static_cast<std::uint16_t>(value);
-    }
-    if (host.empty()) {
-        error_text = "missing host in '" + std::string(text) + "'";
-        return std::nullopt;
-    }
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_DGRAM;
-    addrinfo* found = nullptr;
-    const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
-    if (rc != 0 || found == nullptr) {
-        error_text = "cannot resolve '" + host + "': " + resolver_error_text(rc);
-        return std::nullopt;
-    }
-    auto endpoint = to_endpoint(found->ai_addr, static_cast<socklen_t>(found->ai_addrlen));
-    freeaddrinfo(found);
-    if (!endpoint) {
-        error_text = "'" + host + "' has no IPv4 or IPv6 address";
-        return std::nullopt;
-    }
-    endpoint->port = port;
-    return endpoint;
+    const HostPortUse use{.default_port = default_port, .example_port = default_port};
+    const auto parsed = parse_host_port(text, use, error_text);
+    if (!parsed) return std::nullopt;
+    const auto addresses = lookup_addresses(parsed->host, deadline, error_text);
+    if (addresses.empty()) return std::nullopt;
+    return Endpoint{addresses.front(), parsed->port};
 }
 
 RouteFacts route_to(const Endpoint& destination) {

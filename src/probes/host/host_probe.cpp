@@ -15,15 +15,7 @@ constexpr std::string_view kWsl1 = "ND-HOST-003";
 constexpr std::string_view kNoDefaultRoute = "ND-HOST-004";
 constexpr std::string_view kUsbDefaultRoute = "ND-HOST-005";
 
-Finding make_finding(std::string_view id, Severity severity, std::string title) {
-    Finding f;
-    f.id = std::string(id);
-    f.severity = severity;
-    f.probe = "host";
-    f.title = std::move(title);
-    f.docs = finding_docs_path(id);
-    return f;
-}
+constexpr FindingFactory make_finding{"host"};
 
 nlohmann::json usb_evidence(const platform::NetInterface& i) {
     return {{"interface", i.name},

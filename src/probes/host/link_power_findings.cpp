@@ -45,13 +45,10 @@ struct Context {
     std::string_view probe;
 };
 
-Finding make_finding(const Context& c, std::string_view id, std::string title) {
-    Finding f;
-    f.id = std::string(id);
-    f.probe = std::string(c.probe);
-    f.title = std::move(title);
-    f.docs = finding_docs_path(id);
-    f.severity = c.drops != nullptr && c.drops->periodic ? Severity::error : Severity::warning;
+Finding link_finding(const Context& c, std::string_view id, std::string title) {
+    const auto severity =
+        c.drops != nullptr && c.drops->periodic ? Severity::error : Severity::warning;
+    auto f = FindingFactory(c.probe)(id, severity, std::move(title));
     f.evidence = {{"interface", c.iface.name},
                   {"driver", c.iface.driver},
                   {"bus", c.iface.bus},
@@ -102,7 +99,7 @@ std::optional<Finding> windows_power_off(const Context& c) {
         what.emplace_back("\"Allow the computer to turn off this device to save power\" is on");
     if (suspend) what.emplace_back("the driver's selective suspend (*SelectiveSuspend) is on");
     if (usb && plan_suspends) what.emplace_back("the power plan suspends idle USB devices");
-    auto f = make_finding(c, kWindowsPowerOff,
+    auto f = link_finding(c, kWindowsPowerOff,
                           fmt::format("Windows may turn off {} to save power", alias(i)));
     f.detail = fmt::format(
         "{} ({}{}) {}: {}. Windows then powers the adapter down when it looks idle, and the link "
@@ -165,7 +162,7 @@ std::optional<Finding> eee_active(const Context& c) {
     }
     const bool suspect = on && (c.drops != nullptr || known || i.bus == "usb");
     if (!suspect) return std::nullopt;
-    auto f = make_finding(c, kEeeActive,
+    auto f = link_finding(c, kEeeActive,
                           fmt::format("Energy-Efficient Ethernet is on for {}", alias(i)));
     f.detail = fmt::format(
         "{} ({}){}: {}. With EEE the link enters low-power idle between packets; with this "
@@ -206,7 +203,7 @@ std::optional<Finding> aspm_active(const Context& c) {
     const bool on = !states.empty() || (i.power.aspm.empty() && saving_policy);
     const bool known = listed(kAspmDropDrivers, i.driver);
     if (!on || !(known || c.drops != nullptr)) return std::nullopt;
-    auto f = make_finding(c, kAspmActive, fmt::format("PCIe ASPM is on for {}", alias(i)));
+    auto f = link_finding(c, kAspmActive, fmt::format("PCIe ASPM is on for {}", alias(i)));
     f.detail = fmt::format(
         "{} ({}, PCI {}){}: {} (pcie_aspm policy {}). In ASPM low-power states the PCIe link "
         "must wake before traffic flows; with this driver{} the adapter can miss the wake-up, "

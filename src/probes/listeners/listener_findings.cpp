@@ -11,18 +11,7 @@ namespace {
 
 using pl::Transport;
 
-constexpr std::string_view probe_id = "listeners";
-
-Finding make(std::string_view id, Severity severity, std::string title, std::string detail) {
-    Finding f;
-    f.id = std::string(id);
-    f.severity = severity;
-    f.probe = std::string(probe_id);
-    f.title = std::move(title);
-    f.detail = std::move(detail);
-    f.docs = finding_docs_path(id);
-    return f;
-}
+constexpr FindingFactory make{"listeners"};
 
 // The change of the listen drop counters over the window, when both readings exist.
 struct CounterDelta {

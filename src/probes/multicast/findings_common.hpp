@@ -11,15 +11,7 @@
 
 namespace netdiag::mcast {
 
-inline Finding make_finding(std::string_view id, Severity severity, std::string title) {
-    Finding f;
-    f.id = std::string(id);
-    f.severity = severity;
-    f.probe = "multicast";
-    f.title = std::move(title);
-    f.docs = finding_docs_path(id);
-    return f;
-}
+inline constexpr FindingFactory make_finding{"multicast"};
 
 // "224.0.0.224:7446", "[ff02::1]:7446".
 inline std::string endpoint_text(const std::string& address, std::uint16_t port) {

@@ -160,7 +160,8 @@ TwoHostCheck run_two_host_check(const MulticastFacts& facts, const std::string& 
         return check;
     }
     std::string error;
-    const auto control = platform::udp::resolve_endpoint(peer, ub::default_peer_port, error);
+    const auto control = platform::udp::resolve_endpoint(
+        peer, ub::default_peer_port, std::min(deadline, Clock::now() + kConnectWait), error);
     if (!control) {
         check.failed_stage = TwoHostStage::resolve;
         check.error = error;
@@ -168,6 +169,7 @@ TwoHostCheck run_two_host_check(const MulticastFacts& facts, const std::string& 
     }
     check.control = control->to_string();
     ub::PeerClient client;
+    if (interrupted) client.set_interrupt(interrupted);
     if (!client.connect(*control, std::min(deadline, Clock::now() + kConnectWait),
                         ub::peer_multicast_version)) {
         const auto text = client.last_error();

@@ -11,20 +11,10 @@ namespace {
 using platform::accept::WorkerEnd;
 using platform::accept::WorkerFailure;
 
-constexpr std::string_view probe_id = "shared-accept";
 // Descriptors a server needs beyond its connections: listener, logs, pipes, libraries.
 constexpr std::uint64_t descriptor_headroom = 64;
 
-Finding make(std::string_view id, Severity severity, std::string title, std::string detail) {
-    Finding f;
-    f.id = std::string(id);
-    f.severity = severity;
-    f.probe = std::string(probe_id);
-    f.title = std::move(title);
-    f.detail = std::move(detail);
-    f.docs = finding_docs_path(id);
-    return f;
-}
+constexpr FindingFactory make{"shared-accept"};
 
 bool out_of_descriptors(const WorkerFailure& f) {
     return f.error.native_name == "EMFILE" || f.error.native_name == "ENFILE" ||

@@ -39,11 +39,9 @@ bool is_audio(const sp::ChannelId& c) {
 }
 
 Finding duplicate_finding(const SpiceObservation& o, const DuplicateChannel& d) {
-    Finding f;
-    f.id = finding_id::duplicate_channel;
-    f.severity = Severity::error;
-    f.title = fmt::format("SPICE server at {} lists {} {}", o.target, channel_label(d.channel),
-                          times(d.announcements));
+    auto f = make_spice_finding(finding_id::duplicate_channel, Severity::error,
+                                fmt::format("SPICE server at {} lists {} {}", o.target,
+                                            channel_label(d.channel), times(d.announcements)));
     const bool same_list = d.first_list == d.again_list;
     f.detail = same_list ? fmt::format("{} holds {} more than once.", list_label(d.first_list),
                                        channel_label(d.channel))
@@ -92,16 +90,15 @@ Finding duplicate_finding(const SpiceObservation& o, const DuplicateChannel& d) 
 }
 
 Finding unknown_type_finding(const SpiceObservation& o, const std::vector<sp::ChannelId>& unknown) {
-    Finding f;
-    f.id = finding_id::unknown_channel_type;
-    f.severity = Severity::info;
+    auto f = make_spice_finding(
+        finding_id::unknown_channel_type, Severity::info,
+        fmt::format("SPICE server at {} lists channel types netdiag does not know", o.target));
     std::string list;
     auto types = nlohmann::json::array();
     for (const auto& c : unknown) {
         list += (list.empty() ? "" : ", ") + fmt::format("({}, {})", c.type, c.id);
         types.push_back({{"type", c.type}, {"id", c.id}});
     }
-    f.title = fmt::format("SPICE server at {} lists channel types netdiag does not know", o.target);
     f.detail = fmt::format(
         "Channel types 1 to 11 are defined by the SPICE protocol; the server also lists {}. "
         "Clients usually ignore such channels; a newer server or an extension may define them.",
@@ -231,10 +228,6 @@ TargetAnalysis analyse(const SpiceObservation& o) {
     }
     if (!unknown.empty()) a.findings.push_back(unknown_type_finding(o, unknown));
     if (auto f = failure_finding(o)) a.findings.push_back(std::move(*f));
-    for (auto& f : a.findings) {
-        f.probe = "spice";
-        f.docs = finding_docs_path(f.id);
-    }
     a.measurement = measurement_of(o);
     a.table = table_of(o);
     return a;

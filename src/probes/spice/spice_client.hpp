@@ -9,10 +9,12 @@
 #include <functional>
 #include <string>
 
-#include "probes/spice/deadline_socket.hpp"
+#include "core/deadline_socket.hpp"
 #include "probes/spice/spice_observation.hpp"
 
 namespace netdiag::spice_probe {
+
+using Clock = std::chrono::steady_clock;
 
 struct ClientSettings {
     std::string target;  // as the user wrote it, for the report

@@ -36,13 +36,7 @@ nlohmann::json base_evidence(const SpiceObservation& o) {
 }
 
 Finding make(std::string_view id, Severity severity, std::string title, const SpiceObservation& o) {
-    Finding f;
-    f.id = id;
-    f.severity = severity;
-    f.title = std::move(title);
-    f.detail = o.failure_detail;
-    f.evidence = base_evidence(o);
-    return f;
+    return make_spice_finding(id, severity, std::move(title), o.failure_detail, base_evidence(o));
 }
 
 Finding cannot_connect(const SpiceObservation& o) {

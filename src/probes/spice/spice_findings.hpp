@@ -3,6 +3,14 @@
 
 #include <string_view>
 
+#include "netdiag/model.hpp"
+
+namespace netdiag::spice_probe {
+
+inline constexpr FindingFactory make_spice_finding{"spice"};
+
+}  // namespace netdiag::spice_probe
+
 namespace netdiag::spice_probe::finding_id {
 
 inline constexpr std::string_view duplicate_channel = "ND-SPICE-001";

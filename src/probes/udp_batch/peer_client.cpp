@@ -1,49 +1,34 @@
 #include "peer_client.hpp"
 
-#include <istream>
-
 namespace netdiag::udp_batch {
 namespace {
 
 // A request that has no deadline of its own (expect) still may not wait longer than this.
 constexpr std::chrono::milliseconds request_timeout{1000};
 
-}  // namespace
-
-bool PeerClient::run_until(bool& done, Clock::time_point deadline) {
-    io_.restart();
-    while (!done && Clock::now() < deadline) {
-        io_.run_one_until(deadline);
-        if (io_.stopped() && !done) io_.restart();
+// The reason after "what: " in an outcome's detail, or the stop itself.
+std::string reason_of(const IoOutcome& outcome) {
+    switch (outcome.kind) {
+        case IoOutcome::Kind::timed_out:
+            return "timed out";
+        case IoOutcome::Kind::interrupted:
+            return "interrupted";
+        default:
+            break;
     }
-    if (done) return true;
-    asio::error_code ignored;
-    socket_.cancel(ignored);
-    io_.restart();
-    while (!done) io_.run_one();  // the cancelled handlers run and set done
-    return false;
+    const auto colon = outcome.detail.find(": ");
+    return colon == std::string::npos ? outcome.detail : outcome.detail.substr(colon + 2);
 }
+
+}  // namespace
 
 bool PeerClient::connect(const platform::udp::Endpoint& control, Clock::time_point deadline,
                          int version) {
-    asio::error_code ec;
-    const auto address = asio::ip::make_address(control.address, ec);
-    if (ec) {
-        error_ = "bad address " + control.address;
-        return false;
-    }
-    bool done = false;
-    asio::error_code result;
-    socket_.async_connect({address, control.port}, [&](const asio::error_code& e) {
-        result = e;
-        done = true;
-    });
-    if (!run_until(done, deadline)) {
-        error_ = "connect " + control.to_string() + ": timed out";
-        return false;
-    }
-    if (result) {
-        error_ = "connect " + control.to_string() + ": " + result.message();
+    const auto connected = socket_.connect(control.address, control.port, deadline);
+    if (!connected.ok()) {
+        // "connect HOST:PORT: why": the multicast probe's two-host check tells a connection
+        // failure from a bad hello by this prefix.
+        error_ = "connect " + control.to_string() + ": " + reason_of(connected);
         return false;
     }
     PeerRequest hello_request;
@@ -60,16 +45,13 @@ bool PeerClient::connect(const platform::udp::Endpoint& control, Clock::time_poi
 }
 
 std::string PeerClient::local_address() const {
-    asio::error_code ec;
-    const auto local = socket_.local_endpoint(ec);
-    return ec ? std::string() : local.address().to_string();
+    return socket_.local_address();
 }
 
 void PeerClient::close() {
     if (!socket_.is_open()) return;
     request({PeerOp::bye}, Clock::now() + std::chrono::milliseconds(200));
-    asio::error_code ignored;
-    socket_.close(ignored);
+    socket_.close();
 }
 
 std::optional<nlohmann::json> PeerClient::request(const PeerRequest& req,
@@ -79,30 +61,19 @@ std::optional<nlohmann::json> PeerClient::request(const PeerRequest& req,
         return std::nullopt;
     }
     const std::string line = encode_request(req);
-    bool done = false;
-    asio::error_code result;
-    asio::async_write(socket_, asio::buffer(line), [&](const asio::error_code& e, std::size_t) {
-        result = e;
-        done = true;
-    });
-    if (!run_until(done, deadline) || result) {
-        error_ = "sending to peer: " + (result ? result.message() : std::string("timed out"));
+    const auto sent = socket_.write_all(
+        {reinterpret_cast<const std::uint8_t*>(line.data()), line.size()}, deadline);
+    if (!sent.ok()) {
+        error_ = "sending to peer: " + reason_of(sent);
         return std::nullopt;
     }
-    done = false;
-    asio::async_read_until(socket_, input_, '\n', [&](const asio::error_code& e, std::size_t) {
-        result = e;
-        done = true;
-    });
-    if (!run_until(done, deadline) || result) {
-        error_ = "reading from peer: " + (result ? result.message() : std::string("timed out"));
-        asio::error_code ignored;
-        socket_.close(ignored);  // a late answer would be read as the next one's
-        return std::nullopt;
-    }
-    std::istream stream(&input_);
     std::string answer;
-    std::getline(stream, answer);
+    const auto received = socket_.read_line(answer, max_line_bytes, deadline);
+    if (!received.ok()) {
+        error_ = "reading from peer: " + reason_of(received);
+        socket_.close();  // a late answer would be read as the next one's
+        return std::nullopt;
+    }
     auto json = parse_response(answer, error_);
     if (!json) error_ = "peer answered: " + error_;
     return json;

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
-#include <asio.hpp>
-
+#include "core/deadline_socket.hpp"
 #include "netdiag/udp_send.hpp"
 #include "peer_protocol.hpp"
 #include "verifier.hpp"
@@ -28,6 +28,10 @@ public:
     // This host's address on the control connection: the one facing the peer.
     std::string local_address() const;
     void close();
+    // Asked while waiting: true ends the wait at once (Ctrl-C during a long report wait).
+    void set_interrupt(std::function<bool()> interrupted) {
+        socket_.set_interrupt(std::move(interrupted));
+    }
     // One request and its answer (the answer's fields when ok), within deadline.
     std::optional<nlohmann::json> call(const PeerRequest& request, Clock::time_point deadline) {
         return this->request(request, deadline);
@@ -40,11 +44,8 @@ public:
 
 private:
     std::optional<nlohmann::json> request(const PeerRequest& request, Clock::time_point deadline);
-    bool run_until(bool& done, Clock::time_point deadline);
 
-    asio::io_context io_;
-    asio::ip::tcp::socket socket_{io_};
-    asio::streambuf input_{max_line_bytes + 1};
+    DeadlineSocket socket_;
     platform::udp::Endpoint udp_;
     std::string error_;
 };

@@ -139,10 +139,12 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     Verification verification = Verification::loopback;
     std::string error_text;
     if (!peer_address.empty()) {
-        auto control = platform::udp::resolve_endpoint(peer_address, default_peer_port, error_text);
+        auto control = platform::udp::resolve_endpoint(peer_address, default_peer_port,
+                                                       context.deadline(), error_text);
         if (!control) return error_result("--peer " + peer_address + ": " + error_text);
         context.progress("connecting to netdiag peer " + control->to_string());
         peer = std::make_unique<PeerClient>();
+        peer->set_interrupt([&context] { return context.interrupted(); });
         if (!peer->connect(*control, context.deadline())) {
             return error_result(
                 fmt::format("netdiag peer at {}: {}", control->to_string(), peer->last_error()));
@@ -151,7 +153,8 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
         verification = Verification::peer;
         verifier = peer.get();
     } else if (!options.target.empty()) {
-        auto target = platform::udp::resolve_endpoint(options.target, 9, error_text);
+        auto target =
+            platform::udp::resolve_endpoint(options.target, 9, context.deadline(), error_text);
         if (!target) return error_result("--udp-target " + options.target + ": " + error_text);
         destination = *target;
         verification = Verification::none;

@@ -17,12 +17,7 @@ using platform::udp::SendStatus;
 constexpr double slower_threshold_segmentation = 0.8;
 constexpr double slower_threshold_multi_message = 0.5;
 
-// One factory for the probe's findings (here and in receive_findings.cpp).
-Finding make(std::string id, Severity severity, std::string title, std::string detail,
-             nlohmann::json evidence, std::vector<std::string> remedy) {
-    return make_udp_finding(std::move(id), severity, std::move(title), std::move(detail),
-                            std::move(evidence), std::move(remedy));
-}
+constexpr const FindingFactory& make = make_udp_finding;
 
 bool is_segmentation(SendPath path) {
     return path == SendPath::segment_cmsg || path == SendPath::segment_sockopt;
@@ -406,20 +401,6 @@ void check_egress(const UdpBatchRun& run, std::vector<Finding>& out) {
 }
 
 }  // namespace
-
-Finding make_udp_finding(std::string id, Severity severity, std::string title, std::string detail,
-                         nlohmann::json evidence, std::vector<std::string> remedy) {
-    Finding f;
-    f.docs = finding_docs_path(id);
-    f.id = std::move(id);
-    f.severity = severity;
-    f.probe = "udp-batch";
-    f.title = std::move(title);
-    f.detail = std::move(detail);
-    f.evidence = std::move(evidence);
-    f.remedy = std::move(remedy);
-    return f;
-}
 
 std::vector<Finding> analyse(const UdpBatchRun& run) {
     std::vector<Finding> findings;

@@ -10,8 +10,6 @@ namespace netdiag::udp_batch {
 
 std::vector<Finding> analyse(const UdpBatchRun& run);
 
-// A udp-batch finding with its page (docs/findings/<id>.md).
-Finding make_udp_finding(std::string id, Severity severity, std::string title, std::string detail,
-                         nlohmann::json evidence, std::vector<std::string> remedy);
+inline constexpr FindingFactory make_udp_finding{"udp-batch"};
 
 }  // namespace netdiag::udp_batch

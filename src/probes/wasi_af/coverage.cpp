@@ -120,10 +120,7 @@ nlohmann::json CoverageTally::to_json(const wasm::Module& module, std::size_t li
 }
 
 Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tally) {
-    Finding f;
-    f.id = "ND-WASM-013";
-    f.severity = Severity::info;
-    f.probe = probe_id;
+    auto f = make_wasm_finding("ND-WASM-013", Severity::info, {});
     const std::size_t total = tally.calls().size(), open = tally.not_judged();
     f.title =
         std::to_string(open) + " of " + std::to_string(total) + " socket calls could not be judged";

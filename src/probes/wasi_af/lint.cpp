@@ -13,10 +13,7 @@ namespace netdiag::wasi_af {
 namespace {
 
 Finding import_not_provided(const wasm::Import& imp) {
-    Finding f;
-    f.id = "ND-WASM-009";
-    f.severity = Severity::error;
-    f.probe = probe_id;
+    auto f = make_wasm_finding("ND-WASM-009", Severity::error, {});
     f.title = imp.field + " imported from " + imp.module + ", which does not provide it";
     f.detail = "import \"" + imp.module + "\" \"" + imp.field + "\" at offset " +
                wasm::hex_offset(imp.offset) +
@@ -96,10 +93,8 @@ void list_sites(const wasm::Module& module, std::uint32_t index, const wasm::Dec
 }  // namespace
 
 Finding unreadable_module_finding(const proto::DecodeError& error) {
-    Finding f;
-    f.id = "ND-WASM-010";
-    f.probe = probe_id;
-    f.severity = is_error(error.kind) ? Severity::error : Severity::warning;
+    auto f = make_wasm_finding("ND-WASM-010",
+                               is_error(error.kind) ? Severity::error : Severity::warning, {});
     switch (error.kind) {
         case wasm::DecodeErrorKind::malformed:
             f.title = "Malformed WebAssembly module";

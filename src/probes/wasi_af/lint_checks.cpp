@@ -105,11 +105,7 @@ public:
 
 private:
     Finding make(const char* id, Severity sev, std::string title, const CallFact& c) {
-        Finding f;
-        f.id = id;
-        f.severity = sev;
-        f.probe = probe_id;
-        f.title = std::move(title);
+        auto f = make_wasm_finding(id, sev, std::move(title));
         f.evidence["function"] = m_.function_display_name(c.function_index);
         f.evidence["function_index"] = c.function_index;
         f.evidence["offset"] = hex(c.offset);

@@ -10,6 +10,7 @@
 namespace netdiag::wasi_af {
 
 inline constexpr const char* probe_id = "wasi-af";
+inline constexpr FindingFactory make_wasm_finding{probe_id};
 
 // Findings from what one walk saw; a call reached by several walks may be reported by each
 // (the lint keeps one per check and call site).

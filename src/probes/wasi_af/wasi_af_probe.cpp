@@ -18,10 +18,7 @@ double ms_since(Clock::time_point start) {
 }
 
 Finding input_problem(const std::string& path, const std::string& why, bool tool_missing) {
-    Finding f;
-    f.id = "ND-WASM-011";
-    f.severity = Severity::error;
-    f.probe = wasi_af::probe_id;
+    auto f = wasi_af::make_wasm_finding("ND-WASM-011", Severity::error, {});
     f.title = tool_missing ? "Cannot convert WebAssembly text: wat2wasm is not installed"
                            : "Cannot read WebAssembly input " + path;
     f.detail = path + ": " + why;
@@ -35,10 +32,7 @@ Finding input_problem(const std::string& path, const std::string& why, bool tool
 }
 
 Finding not_fully_linted(const std::string& path, const wasi_af::LintResult& r) {
-    Finding f;
-    f.id = "ND-WASM-012";
-    f.severity = Severity::info;
-    f.probe = wasi_af::probe_id;
+    auto f = wasi_af::make_wasm_finding("ND-WASM-012", Severity::info, {});
     f.evidence = {{"file", path}};
     if (r.socket_imports == 0) {
         f.title = "Module imports no WASI/WASIX socket functions: nothing to lint";
@@ -101,7 +95,6 @@ public:
 
 private:
     static void add(ProbeResult& result, Finding f, const std::string& path) {
-        f.docs = finding_docs_path(f.id);
         if (!f.evidence.contains("file")) {
             nlohmann::json e = {{"file", path}};
             e.update(f.evidence);

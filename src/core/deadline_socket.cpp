@@ -1,10 +1,10 @@
-#include "probes/spice/deadline_socket.hpp"
+#include "core/deadline_socket.hpp"
 
 #include <fmt/format.h>
 
 #include "netdiag/platform.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag {
 
 bool DeadlineSocket::run_until(bool& done, Clock::time_point deadline) {
     // In slices, so an interrupt is seen within one.
@@ -20,7 +20,8 @@ bool DeadlineSocket::run_until(bool& done, Clock::time_point deadline) {
         if (io_.stopped()) break;  // out of work: the operation has completed
     }
     if (done) return true;
-    // Deadline: cancel whatever is pending and let its handler run with operation_aborted.
+    // Deadline or interrupt: cancel whatever is pending and let its handler run with
+    // operation_aborted.
     asio::error_code ignored;
     socket_.cancel(ignored);
     io_.restart();
@@ -28,53 +29,51 @@ bool DeadlineSocket::run_until(bool& done, Clock::time_point deadline) {
     return false;
 }
 
+IoOutcome DeadlineSocket::stopped(const std::string& what) const {
+    IoOutcome out;
+    out.kind = stop_kind();
+    out.detail = fmt::format("{}: {}", what, stop_reason());
+    return out;
+}
+
 IoOutcome DeadlineSocket::from_error(const asio::error_code& ec, std::size_t bytes,
-                                     const char* operation) {
+                                     const std::string& what) {
     IoOutcome out;
     out.bytes = bytes;
     if (ec == asio::error::eof) {
         out.kind = IoOutcome::Kind::closed;
-        out.detail = fmt::format("{}: the server closed the connection", operation);
+        out.detail = fmt::format("{}: the other side closed the connection", what);
         return out;
     }
     out.kind =
         (ec == asio::error::connection_reset) ? IoOutcome::Kind::closed : IoOutcome::Kind::failed;
     if (ec.category() == asio::system_category()) {
         out.error = platform::describe_native_error(ec.value());
-        out.detail = fmt::format("{}: {}", operation, out.error.describe());
+        out.detail = fmt::format("{}: {}", what, out.error.describe());
     } else {
-        out.detail = fmt::format("{}: {}", operation, ec.message());
+        out.detail = fmt::format("{}: {}", what, ec.message());
     }
     return out;
 }
 
 IoOutcome DeadlineSocket::connect(const std::string& host, std::uint16_t port,
                                   Clock::time_point deadline) {
-    asio::error_code ec;
-    asio::ip::tcp::resolver::results_type endpoints;
-    const auto literal = asio::ip::make_address(host, ec);
-    asio::ip::tcp::resolver resolver(io_);
-    if (!ec) {
-        endpoints = asio::ip::tcp::resolver::results_type::create(
-            asio::ip::tcp::endpoint(literal, port), host, std::to_string(port));
-    } else {
-        bool done = false;
-        resolver.async_resolve(host, std::to_string(port),
-                               [&](const asio::error_code& e, auto results) {
-                                   ec = e;
-                                   endpoints = std::move(results);
-                                   done = true;
-                               });
-        if (!run_until(done, deadline)) {
-            resolver.cancel();
-            IoOutcome out;
-            out.kind = stop_kind();
-            out.detail = fmt::format("resolve {}: {}", host, stop_reason());
-            return out;
-        }
-        if (ec) return from_error(ec, 0, fmt::format("resolve {}", host).c_str());
+    std::string error;
+    const auto addresses = platform::lookup_addresses(host, deadline, error);
+    if (addresses.empty()) {
+        IoOutcome out;
+        out.kind = Clock::now() >= deadline ? IoOutcome::Kind::timed_out : IoOutcome::Kind::failed;
+        out.detail = error;
+        return out;
+    }
+    std::vector<asio::ip::tcp::endpoint> endpoints;
+    for (const auto& address : addresses) {
+        asio::error_code ec;
+        const auto parsed = asio::ip::make_address(address, ec);
+        if (!ec) endpoints.emplace_back(parsed, port);
     }
 
+    asio::error_code ec;
     bool done = false;
     asio::async_connect(socket_, endpoints,
                         [&](const asio::error_code& e, const asio::ip::tcp::endpoint& ep) {
@@ -84,21 +83,22 @@ IoOutcome DeadlineSocket::connect(const std::string& host, std::uint16_t port,
                             done = true;
                         });
     const auto what = fmt::format("connect {}:{}", host, port);
-    if (!run_until(done, deadline)) {
-        IoOutcome out;
-        out.kind = stop_kind();
-        out.detail = fmt::format("{}: {}", what, stop_reason());
-        return out;
-    }
-    if (ec) return from_error(ec, 0, what.c_str());
+    if (!run_until(done, deadline)) return stopped(what);
+    if (ec) return from_error(ec, 0, what);
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     return {};
+}
+
+std::string DeadlineSocket::local_address() const {
+    asio::error_code ec;
+    const auto local = socket_.local_endpoint(ec);
+    return ec ? std::string() : local.address().to_string();
 }
 
 namespace {
 
 // The state of one async_read/async_write run to completion or to the deadline: shared by
-// write_all and read_exact.
+// write_all, read_exact and read_line.
 struct Transfer {
     asio::error_code ec;
     std::size_t bytes = 0;
@@ -161,10 +161,30 @@ IoOutcome DeadlineSocket::read_exact(std::span<std::uint8_t> buffer, Clock::time
     return out;
 }
 
+IoOutcome DeadlineSocket::read_line(std::string& line, std::size_t max_bytes,
+                                    Clock::time_point deadline) {
+    Transfer t;
+    // One byte more than a line may have, so a line of exactly max_bytes still finds its '\n'.
+    asio::async_read_until(socket_, asio::dynamic_buffer(input_, max_bytes + 1), '\n', t.handler());
+    const bool completed = run_until(t.done, deadline);
+    if (!completed) return stopped("receive");
+    if (t.ec == asio::error::not_found) {
+        IoOutcome out;
+        out.kind = IoOutcome::Kind::failed;
+        out.detail = fmt::format("receive: a line longer than {} bytes", max_bytes);
+        return out;
+    }
+    if (t.ec) return from_error(t.ec, 0, "receive");
+    line.assign(input_, 0, t.bytes - 1);
+    input_.erase(0, t.bytes);
+    return {};
+}
+
 void DeadlineSocket::close() {
     asio::error_code ignored;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
+    input_.clear();
 }
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag
