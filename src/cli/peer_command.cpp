@@ -33,7 +33,7 @@ void add_peer_command(CLI::App& app, PeerCommand& command) {
 int run_peer_command(const PeerCommand& command, CliIo& io) {
     std::string error;
     const auto listen =
-        platform::udp::resolve_endpoint(command.listen, udp_batch::default_peer_port,
+        platform::udp::resolve_endpoint(command.listen, probes::udp_batch::default_peer_port,
                                         std::chrono::steady_clock::now() + kLookupWait, error);
     if (!listen) {
         io.err << "netdiag: error: --listen " << command.listen << ": " << error << "\n";
@@ -41,7 +41,7 @@ int run_peer_command(const PeerCommand& command, CliIo& io) {
     }
     static const std::atomic<bool> never{false};
     std::mutex output;
-    udp_batch::PeerServerOptions options;
+    probes::udp_batch::PeerServerOptions options;
     options.listen = *listen;
     options.run_for = std::chrono::seconds(command.max_seconds);
     options.stop = io.interrupt != nullptr ? io.interrupt : &never;
@@ -58,7 +58,7 @@ int run_peer_command(const PeerCommand& command, CliIo& io) {
     for (const auto& line : fw::listener_firewall_lines(host, listen->address, needs, programs)) {
         options.log(line);
     }
-    const auto failure = udp_batch::run_peer_server(options);
+    const auto failure = probes::udp_batch::run_peer_server(options);
     if (!failure.empty()) {
         io.err << "netdiag: error: peer: " << failure << "\n";
         return exit_tool_failure;

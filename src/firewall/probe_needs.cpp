@@ -35,13 +35,13 @@ std::vector<TrafficNeed> peer_needs(std::uint16_t port) {
 
 NeedSet needs_for(const ProbeOptions& options, const std::string& self) {
     NeedSet needs;
-    const auto& multicast = options.get<MulticastOptions>();
+    const auto& multicast = options.get<probes::multicast::MulticastOptions>();
     needs.traffic.push_back(
         single_port(fmt::format("multicast {}:{}", multicast.group, multicast.port), pf::kUdp,
                     multicast.port, multicast.group));
-    for (const auto& text : options.get<SpiceOptions>().targets) {
+    for (const auto& text : options.get<probes::spice::SpiceOptions>().targets) {
         std::string error;
-        if (const auto target = spice_probe::parse_spice_target(text, error)) {
+        if (const auto target = probes::spice::parse_spice_target(text, error)) {
             needs.traffic.push_back(
                 single_port(fmt::format("SPICE TCP {}", target->port), pf::kTcp, target->port));
         }
@@ -52,7 +52,7 @@ NeedSet needs_for(const ProbeOptions& options, const std::string& self) {
                              .port_last = kDynamicPortLast,
                              .local_address = {}});
     // The default of `netdiag peer`, which `udp-batch --peer` talks to.
-    for (auto& need : peer_needs(udp_batch::default_peer_port))
+    for (auto& need : peer_needs(probes::udp_batch::default_peer_port))
         needs.traffic.push_back(std::move(need));
     if (!self.empty()) needs.programs.push_back(self);
     for (const auto& program : options.get<SharedProbeOptions>().firewall_programs) {

@@ -16,9 +16,10 @@ namespace netdiag {
 
 const std::vector<ProbeDescription>& probe_registry() {
     static const std::vector<ProbeDescription> registry{
-        host_description(),          udp_batch_description(), multicast_description(),
-        shared_accept_description(), listeners_description(), wasi_af_description(),
-        spice_description(),
+        probes::host::description(),      probes::udp_batch::description(),
+        probes::multicast::description(), probes::shared_accept::description(),
+        probes::listeners::description(), probes::wasi_af::description(),
+        probes::spice::description(),
     };
     return registry;
 }

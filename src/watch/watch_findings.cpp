@@ -11,6 +11,13 @@
 namespace netdiag::watch {
 namespace {
 
+// The host probe's link power judgement, which watch applies to the adapters it saw drop.
+using probes::host::judge_link_power_after_drops;
+using probes::host::kAspmActive;
+using probes::host::kEeeActive;
+using probes::host::kWindowsPowerOff;
+using probes::host::RecordedDrops;
+
 constexpr FindingFactory make_finding{"watch"};
 
 const platform::NetInterface* host_interface(const platform::HostSnapshot& host,

@@ -11,7 +11,7 @@
 #include "proto/spice/spice_link.hpp"
 #include "proto/spice/spice_messages.hpp"
 
-namespace sp = netdiag::spice;
+namespace sp = netdiag::proto::spice;
 
 namespace {
 

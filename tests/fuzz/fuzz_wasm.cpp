@@ -19,22 +19,22 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace netdiag;
-    const auto result = wasm::read_module(std::span<const std::uint8_t>(data, size));
+    const auto result = proto::wasm::read_module(std::span<const std::uint8_t>(data, size));
     if (!result) {
         if (result.error().message.empty()) __builtin_trap();  // errors must say why
         return 0;
     }
-    const wasm::Module& module = result.value();
+    const proto::wasm::Module& module = result.value();
     // Decode every body (the lint decodes only those that call socket functions).
-    wasm::DecodedBody decoded;
+    proto::wasm::DecodedBody decoded;
     for (const auto& body : module.bodies) {
         try {
-            wasm::decode_body(module, body, decoded);
-        } catch (const wasm::DecodeFailure& e) {
+            proto::wasm::decode_body(module, body, decoded);
+        } catch (const proto::wasm::DecodeFailure& e) {
             if (std::string_view(e.what()).empty()) __builtin_trap();
         }
     }
-    const wasi_af::LintResult lint = wasi_af::lint_module(module);
+    const probes::wasi_af::LintResult lint = probes::wasi_af::lint_module(module);
     for (const Finding& f : lint.findings) {
         if (f.id.empty() || f.detail.empty()) __builtin_trap();
     }

@@ -30,14 +30,14 @@ std::unique_ptr<pa::WorkerGroup> start(const std::string& pattern, unsigned work
     return std::move(started.group);
 }
 
-shared_accept::DriveResult drive(std::uint16_t port, unsigned connections) {
-    shared_accept::DriveOptions options;
+probes::shared_accept::DriveResult drive(std::uint16_t port, unsigned connections) {
+    probes::shared_accept::DriveOptions options;
     options.port = port;
     options.connections = connections;
     // Generous: under a sanitizer on a loaded CI machine a worker can be descheduled for more
     // than the probe's default second, which would read as a lost connection.
     options.per_connection_timeout = milliseconds(4000);
-    return shared_accept::drive_connections(options, Clock::now() + milliseconds(15000));
+    return probes::shared_accept::drive_connections(options, Clock::now() + milliseconds(15000));
 }
 
 }  // namespace
@@ -60,13 +60,13 @@ TEST_CASE("shared-accept: a worker killed mid-run is reported and the others ser
             const auto result = group->stop(Clock::now() + milliseconds(2000));
             CHECK(Clock::now() - t0 < std::chrono::seconds(4));  // not hung on the dead worker
 
-            shared_accept::PatternRun run;
+            probes::shared_accept::PatternRun run;
             run.pattern = *pa::find_pattern(pattern);
             run.group = result;
             run.drive = second;
             run.driven = true;
             run.requested_connections = 100;
-            const auto spread = shared_accept::analyse(run);
+            const auto spread = probes::shared_accept::analyse(run);
             for (const auto& c : second.connections) {
                 if (!c.failure.empty())
                     UNSCOPED_INFO("failed: " << c.failure << " " << c.error.describe());
@@ -81,9 +81,9 @@ TEST_CASE("shared-accept: a worker killed mid-run is reported and the others ser
             CHECK(dead.end_detail.find("SIGKILL") != std::string::npos);
             for (unsigned i : {0u, 2u, 3u}) CHECK(result.workers[i].end == pa::WorkerEnd::exited);
 
-            shared_accept::JudgeInput input;
+            probes::shared_accept::JudgeInput input;
             input.runs.push_back(run);
-            const auto findings = shared_accept::judge(input);
+            const auto findings = probes::shared_accept::judge(input);
             REQUIRE(findings.size() >= 1);
             CHECK(findings[0].id == "ND-ACCEPT-003");
             CHECK(findings[0].evidence["workers"][0]["pid"] == victim);

@@ -35,23 +35,23 @@ TEST_CASE("shared-accept: every Linux pattern serves every connection and report
             REQUIRE(started.group);
             auto& group = *started.group;
             REQUIRE(group.wait_ready(Clock::now() + milliseconds(3000)));
-            shared_accept::DriveOptions drive;
+            probes::shared_accept::DriveOptions drive;
             drive.port = group.port();
             drive.connections = 200;
             const auto driven =
-                shared_accept::drive_connections(drive, Clock::now() + milliseconds(5000));
+                probes::shared_accept::drive_connections(drive, Clock::now() + milliseconds(5000));
             const auto result = group.stop(Clock::now() + milliseconds(2000));
 
-            shared_accept::PatternRun run;
+            probes::shared_accept::PatternRun run;
             run.pattern = pattern;
             run.group = result;
             run.drive = driven;
             run.driven = true;
             run.requested_connections = 200;
-            const auto spread = shared_accept::analyse(run);
+            const auto spread = probes::shared_accept::analyse(run);
             CHECK(spread.served_total == 200);
             CHECK(spread.failed == 0);
-            CHECK(shared_accept::verdict(run, spread) == "works");
+            CHECK(probes::shared_accept::verdict(run, spread) == "works");
             REQUIRE(result.workers.size() == 4);
             std::uint64_t accepted = 0;
             for (const auto& w : result.workers) {
@@ -66,10 +66,10 @@ TEST_CASE("shared-accept: every Linux pattern serves every connection and report
                 accepted += w.accepted;
             }
             CHECK(accepted == 200);
-            const auto json = shared_accept::to_json(run, spread);
+            const auto json = probes::shared_accept::to_json(run, spread);
             CHECK(json["workers"].size() == 4);
             CHECK(json["served"] == 200);
-            const auto table = shared_accept::worker_table(run, spread);
+            const auto table = probes::shared_accept::worker_table(run, spread);
             CHECK(table["rows"].size() == 4);
         }
     }

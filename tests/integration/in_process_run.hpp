@@ -17,14 +17,15 @@ namespace netdiag::testing {
 inline RunOptions short_in_process_run(const std::string& wasm_path) {
     RunOptions options;
     options.timeout = std::chrono::seconds(10);
-    auto& multicast = options.probe_options.edit<MulticastOptions>();
+    auto& multicast = options.probe_options.edit<probes::multicast::MulticastOptions>();
     multicast.interfaces = {"lo"};
     multicast.zenoh_window = std::chrono::milliseconds(50);
-    options.probe_options.edit<UdpBatchOptions>().measure = std::chrono::milliseconds(10);
-    auto& accept = options.probe_options.edit<SharedAcceptOptions>();
+    options.probe_options.edit<probes::udp_batch::UdpBatchOptions>().measure =
+        std::chrono::milliseconds(10);
+    auto& accept = options.probe_options.edit<probes::shared_accept::SharedAcceptOptions>();
     accept.connections = 40;
     accept.worker_binary = NETDIAG_BINARY;
-    options.probe_options.edit<WasiAfOptions>().paths = {wasm_path};
+    options.probe_options.edit<probes::wasi_af::WasiAfOptions>().paths = {wasm_path};
     return options;
 }
 

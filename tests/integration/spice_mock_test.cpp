@@ -24,7 +24,7 @@ struct ProbeRun {
 ProbeRun run_spice(const std::vector<std::string>& targets, std::chrono::milliseconds timeout,
                    std::chrono::milliseconds watch = 1000ms, std::string password = {}) {
     netdiag::ProbeOptions options;
-    auto& spice = options.edit<netdiag::SpiceOptions>();
+    auto& spice = options.edit<netdiag::probes::spice::SpiceOptions>();
     spice.targets = targets;
     spice.watch = watch;
     spice.password = std::move(password);

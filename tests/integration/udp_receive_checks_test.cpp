@@ -23,7 +23,7 @@
 #include "run_binary.hpp"
 
 using namespace netdiag;
-using namespace netdiag::udp_batch;
+using namespace netdiag::probes::udp_batch;
 using platform::udp::Family;
 
 namespace {

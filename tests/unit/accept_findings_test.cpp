@@ -7,7 +7,7 @@
 #include "probes/shared_accept/accept_findings.hpp"
 
 using namespace netdiag;
-using namespace netdiag::shared_accept;
+using namespace netdiag::probes::shared_accept;
 namespace pa = netdiag::platform::accept;
 
 namespace {

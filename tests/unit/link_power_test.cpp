@@ -20,6 +20,7 @@
 
 using namespace netdiag;
 using namespace netdiag::platform;
+using namespace netdiag::probes::host;
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include "report/formats.hpp"
 
 using namespace netdiag;
-using namespace netdiag::listeners;
+using namespace netdiag::probes::listeners;
 
 namespace {
 

@@ -18,7 +18,7 @@
 #include "probes/multicast/nft_ruleset.hpp"
 
 using namespace netdiag;
-using namespace netdiag::mcast;
+using namespace netdiag::probes::multicast;
 
 namespace {
 

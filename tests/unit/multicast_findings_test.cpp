@@ -12,7 +12,7 @@
 #include "probes/multicast/multicast_findings.hpp"
 
 using namespace netdiag;
-using namespace netdiag::mcast;
+using namespace netdiag::probes::multicast;
 
 namespace {
 

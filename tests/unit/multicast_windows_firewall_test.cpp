@@ -44,10 +44,10 @@ bool has_firewall_finding(const std::vector<Finding>& findings) {
 
 TEST_CASE("firewall judgement joined to multicast: a copy lost on a Public adapter",
           "[multicast][firewall]") {
-    mcast::MulticastFacts facts;
+    probes::multicast::MulticastFacts facts;
     facts.group = "224.0.0.224";
     facts.port = facts.test_port = 7446;
-    mcast::InterfaceCheck row;
+    probes::multicast::InterfaceCheck row;
     row.name = "Ethernet 2";
     row.adapter_id = kAdapter;
     row.up = row.running = row.multicast_flag = row.zenoh_uses = true;
@@ -59,11 +59,11 @@ TEST_CASE("firewall judgement joined to multicast: a copy lost on a Public adapt
     facts.programs = {kSelf};
 
     // Without Windows Firewall facts (Linux): the lost copy alone, no firewall finding.
-    auto findings = mcast::judge_multicast(facts);
+    auto findings = probes::multicast::judge_multicast(facts);
     CHECK_FALSE(has_firewall_finding(findings));
 
     facts.windows_firewall = public_default_block();
-    findings = mcast::judge_multicast(facts);
+    findings = probes::multicast::judge_multicast(facts);
     const auto fw_finding = std::find_if(findings.begin(), findings.end(),
                                          [](const Finding& f) { return f.id == "ND-FW-001"; });
     REQUIRE(fw_finding != findings.end());
@@ -75,6 +75,6 @@ TEST_CASE("firewall judgement joined to multicast: a copy lost on a Public adapt
 
     // The copy came back: nothing to explain, no firewall finding.
     facts.interfaces[0].looped_back = true;
-    findings = mcast::judge_multicast(facts);
+    findings = probes::multicast::judge_multicast(facts);
     CHECK_FALSE(has_firewall_finding(findings));
 }

@@ -5,7 +5,7 @@
 #include "probes/spice/spice_analysis.hpp"
 #include "probes/spice/spice_target.hpp"
 
-using namespace netdiag::spice_probe;
+using namespace netdiag::probes::spice;
 using namespace std::chrono_literals;
 
 namespace {
@@ -29,7 +29,7 @@ TEST_CASE("spice duplicates across lists are found with their timing", "[spice][
                                                {2, 12000ms, {{5, 0}}},
                                                {3, 13000ms, {{5, 1}}}});
     REQUIRE(dups.size() == 1);
-    CHECK(dups[0].channel == netdiag::spice::ChannelId{5, 0});
+    CHECK(dups[0].channel == netdiag::proto::spice::ChannelId{5, 0});
     CHECK(dups[0].announcements == 3);
     CHECK(dups[0].first_list == 0);
     CHECK(dups[0].again_list == 1);

@@ -5,7 +5,7 @@
 #include "proto/spice/spice_link.hpp"
 #include "proto/spice/spice_messages.hpp"
 
-namespace sp = netdiag::spice;
+namespace sp = netdiag::proto::spice;
 
 TEST_CASE("spice link message has the wire layout spice-server expects", "[spice][codec]") {
     sp::LinkMessage m;

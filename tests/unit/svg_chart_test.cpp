@@ -12,6 +12,8 @@
 
 using namespace netdiag;
 using nlohmann::json;
+using netdiag::probes::shared_accept::accept_charts;
+using netdiag::probes::udp_batch::udp_charts;
 
 namespace {
 

@@ -11,6 +11,7 @@
 
 using namespace netdiag;
 using namespace netdiag::platform;
+using netdiag::probes::host::judge_host;
 
 namespace {
 

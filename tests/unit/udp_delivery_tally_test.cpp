@@ -5,7 +5,7 @@
 #include "probes/udp_batch/datagram_payload.hpp"
 #include "probes/udp_batch/delivery_tally.hpp"
 
-using namespace netdiag::udp_batch;
+using namespace netdiag::probes::udp_batch;
 
 namespace {
 

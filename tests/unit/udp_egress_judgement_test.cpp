@@ -11,9 +11,9 @@ namespace {
 using netdiag::platform::egress::IpsecPolicy;
 using netdiag::platform::egress::Known;
 using netdiag::platform::udp::Family;
-using netdiag::udp_batch::EgressFacts;
-using netdiag::udp_batch::EgressStatus;
-using netdiag::udp_batch::judge_segmented_send;
+using netdiag::probes::udp_batch::EgressFacts;
+using netdiag::probes::udp_batch::EgressStatus;
+using netdiag::probes::udp_batch::judge_segmented_send;
 
 // A healthy Linux default route: veth0, MTU 1500, checksum offload on, no IPsec.
 EgressFacts healthy(std::string kernel) {
@@ -33,17 +33,17 @@ EgressFacts healthy(std::string kernel) {
 }  // namespace
 
 TEST_CASE("egress: kernel releases are read as numbers", "[udp-batch][egress]") {
-    const auto v = netdiag::udp_batch::parse_kernel_release("6.1.129-amd64");
+    const auto v = netdiag::probes::udp_batch::parse_kernel_release("6.1.129-amd64");
     REQUIRE(v);
     CHECK(v->major == 6);
     CHECK(v->minor == 1);
     CHECK(v->patch == 129);
-    const auto two = netdiag::udp_batch::parse_kernel_release("6.18-rc1");
+    const auto two = netdiag::probes::udp_batch::parse_kernel_release("6.18-rc1");
     REQUIRE(two);
     CHECK(two->minor == 18);
     CHECK(two->patch == 0);
-    CHECK_FALSE(netdiag::udp_batch::parse_kernel_release("Windows"));
-    CHECK_FALSE(netdiag::udp_batch::parse_kernel_release(""));
+    CHECK_FALSE(netdiag::probes::udp_batch::parse_kernel_release("Windows"));
+    CHECK_FALSE(netdiag::probes::udp_batch::parse_kernel_release(""));
     CHECK(v->at_least(6, 1, 129));
     CHECK_FALSE(v->at_least(6, 2));
 }
@@ -176,7 +176,7 @@ TEST_CASE("egress: on Windows the path is undecided and says where to look",
 }
 
 TEST_CASE("egress: findings only when the measurements stayed on loopback", "[udp-batch][egress]") {
-    netdiag::udp_batch::UdpBatchRun run;
+    netdiag::probes::udp_batch::UdpBatchRun run;
     run.datagram_size = 1400;
     run.batch = 32;
     run.route.destination = {"127.0.0.1", 9};
@@ -189,7 +189,7 @@ TEST_CASE("egress: findings only when the measurements stayed on loopback", "[ud
         }
         return false;
     };
-    const auto findings = netdiag::udp_batch::analyse(run);
+    const auto findings = netdiag::probes::udp_batch::analyse(run);
     REQUIRE(has(findings, "ND-UDP-012"));
     for (const auto& f : findings) {
         if (f.id != "ND-UDP-012") continue;
@@ -198,8 +198,9 @@ TEST_CASE("egress: findings only when the measurements stayed on loopback", "[ud
         CHECK(f.evidence["verdict"]["largest_segment"] == 1252);
         CHECK(f.evidence["facts"]["kernel"] == "6.18.44");
     }
-    CHECK_THAT(netdiag::udp_batch::measured_path_text(run), Catch::Contains("veth0 judged"));
+    CHECK_THAT(netdiag::probes::udp_batch::measured_path_text(run),
+               Catch::Contains("veth0 judged"));
 
-    run.route.verification = netdiag::udp_batch::Verification::peer;
-    CHECK_FALSE(has(netdiag::udp_batch::analyse(run), "ND-UDP-012"));
+    run.route.verification = netdiag::probes::udp_batch::Verification::peer;
+    CHECK_FALSE(has(netdiag::probes::udp_batch::analyse(run), "ND-UDP-012"));
 }

@@ -8,7 +8,7 @@
 #include "probes/udp_batch/udp_findings.hpp"
 
 using namespace netdiag;
-using namespace netdiag::udp_batch;
+using namespace netdiag::probes::udp_batch;
 using platform::udp::SendOutcome;
 using platform::udp::SendPath;
 using platform::udp::SendStatus;

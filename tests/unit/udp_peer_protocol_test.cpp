@@ -4,7 +4,7 @@
 #include "probes/udp_batch/peer_protocol.hpp"
 #include "probes/udp_batch/two_host_datagram.hpp"
 
-using namespace netdiag::udp_batch;
+using namespace netdiag::probes::udp_batch;
 
 TEST_CASE("requests round-trip through their line form") {
     std::string error;

@@ -10,7 +10,7 @@
 #include "probes/udp_batch/udp_findings.hpp"
 
 using namespace netdiag;
-using namespace netdiag::udp_batch;
+using namespace netdiag::probes::udp_batch;
 using platform::udp::Family;
 
 namespace {

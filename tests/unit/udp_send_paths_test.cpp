@@ -10,8 +10,8 @@
 
 using namespace netdiag;
 using namespace netdiag::platform::udp;
-using netdiag::udp_batch::DatagramSink;
-using netdiag::udp_batch::make_batch;
+using netdiag::probes::udp_batch::DatagramSink;
+using netdiag::probes::udp_batch::make_batch;
 
 namespace {
 

@@ -18,7 +18,7 @@ namespace {
 
 struct Linted {
     std::vector<std::uint8_t> bytes;  // the module's spans point here
-    wasi_af::LintResult result;
+    probes::wasi_af::LintResult result;
 };
 
 Linted lint_fixture(const std::string& name) {
@@ -26,20 +26,20 @@ Linted lint_fixture(const std::string& name) {
     std::ifstream f(std::string(NETDIAG_FIXTURES_DIR) + "/wasm/" + name, std::ios::binary);
     REQUIRE(f.good());
     out.bytes.assign(std::istreambuf_iterator<char>(f), {});
-    const auto parsed = wasm::read_module(out.bytes);
+    const auto parsed = proto::wasm::read_module(out.bytes);
     REQUIRE(parsed.ok());
-    out.result = wasi_af::lint_module(parsed.value());
+    out.result = probes::wasi_af::lint_module(parsed.value());
     return out;
 }
 
-std::vector<std::string> ids(const wasi_af::LintResult& r) {
+std::vector<std::string> ids(const probes::wasi_af::LintResult& r) {
     std::vector<std::string> out;
     for (const auto& f : r.findings) out.push_back(f.id);
     std::sort(out.begin(), out.end());
     return out;
 }
 
-const Finding& only(const wasi_af::LintResult& r, const std::string& id) {
+const Finding& only(const probes::wasi_af::LintResult& r, const std::string& id) {
     const auto n = std::count_if(r.findings.begin(), r.findings.end(),
                                  [&](const Finding& f) { return f.id == id; });
     REQUIRE(n == 1);
@@ -170,7 +170,7 @@ TEST_CASE("A body the decoder refuses is reported with its function", "[wasi-af]
 }
 
 TEST_CASE("Port byte-order judgement", "[wasi-af]") {
-    using wasi_af::port_looks_byte_swapped;
+    using probes::wasi_af::port_looks_byte_swapped;
     CHECK(port_looks_byte_swapped(36895, 8080));
     CHECK(port_looks_byte_swapped(20480, 80));
     CHECK(port_looks_byte_swapped(0x2823, 9000));  // round number from 1000 up
@@ -182,10 +182,10 @@ TEST_CASE("Port byte-order judgement", "[wasi-af]") {
 
 TEST_CASE("Abstract memory: byte-wise stores, partial overlaps, joins keep agreement",
           "[wasi-af]") {
-    using wasi_af::AbsVal;
-    using wasi_af::mem_key;
-    const auto at = [](std::int64_t a) { return mem_key(wasi_af::base_absolute, a); };
-    wasi_af::State a;
+    using probes::wasi_af::AbsVal;
+    using probes::wasi_af::mem_key;
+    const auto at = [](std::int64_t a) { return mem_key(probes::wasi_af::base_absolute, a); };
+    probes::wasi_af::State a;
     a.store(at(100), 2, AbsVal::constant(0x1234));
     CHECK(a.stored_byte(at(100)) == 0x34);
     CHECK(a.stored_byte(at(101)) == 0x12);
@@ -193,25 +193,25 @@ TEST_CASE("Abstract memory: byte-wise stores, partial overlaps, joins keep agree
     a.store(at(101), 1, AbsVal::unknown());  // overlaps: only byte 101 becomes unknown
     CHECK(a.stored_byte(at(100)) == 0x34);
     CHECK(a.stored_byte(at(101)) == -1);
-    wasi_af::State b = a;
+    probes::wasi_af::State b = a;
     a.locals = {AbsVal::constant(1), AbsVal::constant(2)};
     b.locals = {AbsVal::constant(1), AbsVal::constant(3)};
     b.store(at(200), 4, AbsVal::constant(7));
     a.join(b);
     CHECK(a.locals[0] == AbsVal::constant(1));
     CHECK(a.locals[1].is_unknown());
-    const wasm::Module empty;
-    const wasi_af::DataImage data(empty);
+    const proto::wasm::Module empty;
+    const probes::wasi_af::DataImage data(empty);
     CHECK(a.load(at(200), 4, data).is_unknown());
 }
 
 TEST_CASE("Abstract memory: a wide zero store then field stores read back per field", "[wasi-af]") {
-    using wasi_af::AbsVal;
-    const std::uint32_t sp = wasi_af::base_global_tag | 0;
-    const auto at = [sp](std::int64_t off) { return wasi_af::mem_key(sp, off); };
-    const wasm::Module empty;
-    const wasi_af::DataImage data(empty);
-    wasi_af::State s;
+    using probes::wasi_af::AbsVal;
+    const std::uint32_t sp = probes::wasi_af::base_global_tag | 0;
+    const auto at = [sp](std::int64_t off) { return probes::wasi_af::mem_key(sp, off); };
+    const proto::wasm::Module empty;
+    const probes::wasi_af::DataImage data(empty);
+    probes::wasi_af::State s;
     s.store(at(-24), 8, AbsVal::constant(0));  // i64.store 0 over family, pad, port, address
     s.store(at(-24), 1, AbsVal::constant(1));  // family tag
     s.store(at(-22), 2, AbsVal::constant(8080));
@@ -224,7 +224,8 @@ TEST_CASE("Abstract memory: a wide zero store then field stores read back per fi
     CHECK(s.load(at(-8), 4, data) == AbsVal::fd(3));
     CHECK(s.load(at(-8), 2, data).is_unknown());
     // Other bases never alias the stack frame.
-    CHECK_FALSE(s.stored_byte(wasi_af::mem_key(wasi_af::base_absolute, -24)).has_value());
+    CHECK_FALSE(
+        s.stored_byte(probes::wasi_af::mem_key(probes::wasi_af::base_absolute, -24)).has_value());
 }
 
 TEST_CASE("The walk stops cleanly at an instruction it does not model", "[wasi-af]") {
@@ -251,9 +252,9 @@ TEST_CASE("Calls whose values are unknown are not judged, and the report says wh
     CHECK(calls[1].field == "sock_bind");
     CHECK(calls[1].address == "unknown: address comes from an indirect call");
     CHECK(calls[1].socket == "judged");
-    const auto parsed = wasm::read_module(l.bytes);
+    const auto parsed = proto::wasm::read_module(l.bytes);
     REQUIRE(parsed.ok());
-    const Finding f = wasi_af::not_judged_finding(parsed.value(), l.result.coverage);
+    const Finding f = probes::wasi_af::not_judged_finding(parsed.value(), l.result.coverage);
     CHECK(f.id == "ND-WASM-013");
     CHECK(f.severity == Severity::info);
     CHECK(f.title == "2 of 2 socket calls could not be judged");

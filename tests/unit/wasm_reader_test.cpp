@@ -9,7 +9,7 @@
 #include "proto/wasm/instructions.hpp"
 #include "proto/wasm/module.hpp"
 
-using namespace netdiag::wasm;
+using namespace netdiag::proto::wasm;
 
 namespace {
 

@@ -267,7 +267,7 @@ TEST_CASE("firewall rules: port and address lists as INetFwRule writes them", "[
     CHECK_FALSE(fw::addresses_cover("LocalSubnet", "224.0.0.224"));
 
     ProbeOptions options;
-    options.edit<SpiceOptions>().targets = {"vmhost:5930"};
+    options.edit<probes::spice::SpiceOptions>().targets = {"vmhost:5930"};
     options.edit<SharedProbeOptions>().firewall_programs = {R"(C:\dora\dora.exe)"};
     const auto needs = fw::needs_for(options, kSelf);
     CHECK(needs.programs == std::vector<std::string>{kSelf, R"(C:\dora\dora.exe)"});

@@ -1,9 +1,9 @@
 // Probe `host`: the description the registry lists.
 #include "probes/host/host_probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::host {
 
-ProbeDescription host_description() {
+ProbeDescription description() {
     return {
         .id = "host",
         .title = "Host facts",
@@ -27,8 +27,8 @@ ProbeDescription host_description() {
                  "Energy-Efficient Ethernet is on for the adapter"},
                 {"ND-HOST-008", Severity::warning, "PCIe ASPM is on for the adapter"},
             },
-        .make = [] { return make_host_probe(); },
+        .make = [] { return make_probe(); },
     };
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::host

@@ -6,7 +6,7 @@
 
 #include "probes/host/link_power_findings.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::host {
 namespace {
 
 constexpr std::string_view kUsbAutosuspend = "ND-HOST-001";
@@ -142,8 +142,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Probe> make_host_probe() {
+std::unique_ptr<Probe> make_probe() {
     return std::make_unique<HostProbe>();
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::host

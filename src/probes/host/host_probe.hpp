@@ -9,13 +9,13 @@
 
 #include "netdiag/probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::host {
 
-std::unique_ptr<Probe> make_host_probe();
+std::unique_ptr<Probe> make_probe();
 // Everything the registry and the CLI need to know about this probe.
-ProbeDescription host_description();
+ProbeDescription description();
 
 // The findings alone, from a snapshot: the probe's logic, testable on fixture trees.
 std::vector<Finding> judge_host(const platform::HostSnapshot& host);
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::host

@@ -10,7 +10,7 @@
 
 #include "platform/interface_names.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::host {
 namespace {
 
 using platform::NetInterface;
@@ -274,4 +274,4 @@ std::vector<Finding> judge_link_power_after_drops(const platform::HostSnapshot& 
     return findings;
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::host

@@ -11,7 +11,7 @@
 #include "netdiag/model.hpp"
 #include "netdiag/platform.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::host {
 
 inline constexpr std::string_view kWindowsPowerOff = "ND-HOST-006";
 inline constexpr std::string_view kEeeActive = "ND-HOST-007";
@@ -38,4 +38,4 @@ std::vector<Finding> judge_link_power_after_drops(const platform::HostSnapshot& 
                                                   const std::vector<RecordedDrops>& drops,
                                                   std::string_view probe);
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::host

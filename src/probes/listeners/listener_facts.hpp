@@ -12,7 +12,7 @@
 
 #include "netdiag/listeners.hpp"
 
-namespace netdiag::listeners {
+namespace netdiag::probes::listeners {
 
 namespace pl = platform::listeners;
 
@@ -35,4 +35,4 @@ struct ListenerFacts {
     std::vector<std::string> problems;  // what could not be read, and why
 };
 
-}  // namespace netdiag::listeners
+}  // namespace netdiag::probes::listeners

@@ -6,7 +6,7 @@
 
 #include "listener_layout.hpp"
 
-namespace netdiag::listeners {
+namespace netdiag::probes::listeners {
 namespace {
 
 using pl::Transport;
@@ -347,4 +347,4 @@ std::vector<Finding> judge(const ListenerFacts& facts) {
     return out;
 }
 
-}  // namespace netdiag::listeners
+}  // namespace netdiag::probes::listeners

@@ -10,7 +10,7 @@
 #include "listener_facts.hpp"
 #include "netdiag/model.hpp"
 
-namespace netdiag::listeners {
+namespace netdiag::probes::listeners {
 
 inline constexpr std::string_view id_queue_full = "ND-LISTEN-001";
 inline constexpr std::string_view id_shared_socket = "ND-LISTEN-002";
@@ -23,4 +23,4 @@ inline constexpr std::uint32_t modern_somaxconn = 4096;
 
 std::vector<Finding> judge(const ListenerFacts& facts);
 
-}  // namespace netdiag::listeners
+}  // namespace netdiag::probes::listeners

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace netdiag::listeners {
+namespace netdiag::probes::listeners {
 
 std::string to_string(Layout layout) {
     switch (layout) {
@@ -127,4 +127,4 @@ std::string describe_process(long pid, const ListenerFacts& facts) {
     return text;
 }
 
-}  // namespace netdiag::listeners
+}  // namespace netdiag::probes::listeners

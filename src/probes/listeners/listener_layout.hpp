@@ -9,7 +9,7 @@
 
 #include "listener_facts.hpp"
 
-namespace netdiag::listeners {
+namespace netdiag::probes::listeners {
 
 enum class Layout {
     single,     // one socket, one process
@@ -48,4 +48,4 @@ std::string describe_process(long pid, const ListenerFacts& facts);
 // "127.0.0.1:8080", "[::]:8080".
 std::string endpoint(const std::string& address, std::uint16_t port);
 
-}  // namespace netdiag::listeners
+}  // namespace netdiag::probes::listeners

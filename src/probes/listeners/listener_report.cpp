@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-namespace netdiag::listeners {
+namespace netdiag::probes::listeners {
 namespace {
 
 std::string queue_text(const pl::SocketFacts& s) {
@@ -133,4 +133,4 @@ nlohmann::json measurements(const ListenerFacts& facts, const std::vector<BindGr
     return m;
 }
 
-}  // namespace netdiag::listeners
+}  // namespace netdiag::probes::listeners

@@ -11,7 +11,7 @@
 #include "listener_facts.hpp"
 #include "listener_layout.hpp"
 
-namespace netdiag::listeners {
+namespace netdiag::probes::listeners {
 
 // Sentences saying what this run could not see (other users' processes, OS limits, reads that
 // failed); empty when it saw everything.
@@ -19,4 +19,4 @@ std::vector<std::string> blind_spots(const ListenerFacts& facts);
 
 nlohmann::json measurements(const ListenerFacts& facts, const std::vector<BindGroup>& groups);
 
-}  // namespace netdiag::listeners
+}  // namespace netdiag::probes::listeners

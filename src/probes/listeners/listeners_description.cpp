@@ -3,9 +3,9 @@
 #include "probes/listeners/listeners_probe.hpp"
 #include "probes/option_builders.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::listeners {
 
-ProbeDescription listeners_description() {
+ProbeDescription description() {
     using namespace option_builders;
     using O = ListenersOptions;
     return {
@@ -40,8 +40,8 @@ ProbeDescription listeners_description() {
                 {"ND-LISTEN-005", Severity::warning,
                  "Connections were dropped at listen, but no full queue was seen"},
             },
-        .make = [] { return make_listeners_probe(); },
+        .make = [] { return make_probe(); },
     };
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::listeners

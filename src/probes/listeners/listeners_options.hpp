@@ -5,11 +5,11 @@
 #include <cstdint>
 #include <vector>
 
-namespace netdiag {
+namespace netdiag::probes::listeners {
 
 struct ListenersOptions {
     std::vector<std::uint16_t> ports;       // empty = every listening/bound port
     std::chrono::milliseconds window{250};  // between the two readings of the queues
 };
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::listeners

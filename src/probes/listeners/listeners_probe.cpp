@@ -14,10 +14,9 @@
 #include "listener_layout.hpp"
 #include "listener_report.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::listeners {
 namespace {
 
-using namespace listeners;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -106,8 +105,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Probe> make_listeners_probe() {
+std::unique_ptr<Probe> make_probe() {
     return std::make_unique<ListenersProbe>();
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::listeners

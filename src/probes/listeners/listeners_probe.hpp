@@ -11,10 +11,10 @@
 
 #include "netdiag/probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::listeners {
 
-std::unique_ptr<Probe> make_listeners_probe();
+std::unique_ptr<Probe> make_probe();
 // Everything the registry and the CLI need to know about this probe.
-ProbeDescription listeners_description();
+ProbeDescription description();
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::listeners

@@ -6,7 +6,7 @@
 #include "probes/multicast/multicast_checks.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 std::string owner_text(const platform::multicast::PortOwner& o) {
@@ -124,4 +124,4 @@ void judge_binds(const MulticastFacts& facts, std::vector<Finding>& out) {
     }
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -9,7 +9,7 @@
 #include "netdiag/model.hpp"
 #include "probes/multicast/multicast_facts.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 inline constexpr FindingFactory make_finding{"multicast"};
 
@@ -71,4 +71,4 @@ void judge_environment(const MulticastFacts& facts, std::vector<Finding>& out);
 void judge_zenoh(const MulticastFacts& facts, std::vector<Finding>& out);
 void judge_two_hosts(const MulticastFacts& facts, std::vector<Finding>& out);
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -6,7 +6,7 @@
 #include "probes/multicast/findings_common.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 void judge_environment(const MulticastFacts& facts, std::vector<Finding>& out) {
     if (facts.wsl == platform::WslKind::wsl1) {
@@ -98,4 +98,4 @@ void judge_zenoh(const MulticastFacts& facts, std::vector<Finding>& out) {
     out.push_back(std::move(f));
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

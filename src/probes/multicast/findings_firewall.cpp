@@ -5,7 +5,7 @@
 #include "probes/multicast/multicast_findings.hpp"
 #include "probes/multicast/nft_ruleset.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 std::string counter_text(const FirewallRule& rule) {
@@ -94,4 +94,4 @@ void judge_send_refused(const MulticastFacts& facts, std::vector<Finding>& out) 
     }
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

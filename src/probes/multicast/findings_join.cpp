@@ -6,7 +6,7 @@
 #include "probes/multicast/multicast_checks.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 // Why a row did not give Zenoh a membership, in one phrase.
@@ -267,4 +267,4 @@ void judge_joins(const MulticastFacts& facts, std::vector<Finding>& out) {
     judge_loopback(facts, out);
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -6,7 +6,7 @@
 #include "probes/multicast/findings_common.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 const InterfaceCheck* row_by_index(const MulticastFacts& facts, unsigned index) {
@@ -123,4 +123,4 @@ void judge_receive_path(const MulticastFacts& facts, std::vector<Finding>& out) 
     judge_reverse_path(facts, out);
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

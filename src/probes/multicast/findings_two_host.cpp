@@ -5,7 +5,7 @@
 #include "probes/multicast/multicast_findings.hpp"
 #include "probes/multicast/multicast_report.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 enum class Verdict {
@@ -227,4 +227,4 @@ void judge_two_hosts(const MulticastFacts& facts, std::vector<Finding>& out) {
     if (undecided(to) || undecided(from)) directions_undecided(facts, to, from, out);
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -5,7 +5,7 @@
 #include "probes/multicast/findings_common.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 fw::InboundQuestion question_for(const MulticastFacts& facts, const InterfaceCheck& row) {
@@ -51,4 +51,4 @@ void judge_windows_firewall(const MulticastFacts& facts, std::vector<Finding>& o
     }
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -5,7 +5,7 @@
 #include "probes/multicast/findings_common.hpp"
 #include "probes/multicast/multicast_findings.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 void membership_limit(const MulticastFacts& facts, std::vector<Finding>& out) {
@@ -99,4 +99,4 @@ void judge_zenoh_socket(const MulticastFacts& facts, std::vector<Finding>& out) 
     duplicate_membership(facts, out);
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -7,7 +7,7 @@
 #include "probes/multicast/multicast_checks.hpp"
 #include "probes/multicast/nft_ruleset.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -71,4 +71,4 @@ FirewallEvidence look_at_firewall(const MulticastFacts& facts, Clock::time_point
     return evidence;
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

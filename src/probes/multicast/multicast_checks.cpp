@@ -8,7 +8,7 @@
 #include "platform/child_start_gate.hpp"
 #include "platform/interface_names.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 namespace mc = platform::multicast;
@@ -200,4 +200,4 @@ void run_interface_checks(MulticastFacts& facts, Clock::time_point wait_until) {
     }
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

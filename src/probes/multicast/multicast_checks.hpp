@@ -8,7 +8,7 @@
 
 #include "probes/multicast/multicast_facts.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 // True for "the port is taken": EADDRINUSE, and on Windows also the WSAEACCES an
 // SO_EXCLUSIVEADDRUSE holder causes.
@@ -46,4 +46,4 @@ std::vector<const InterfaceCheck*> rows_for_firewall(const MulticastFacts& facts
 FirewallEvidence look_at_firewall(const MulticastFacts& facts,
                                   std::chrono::steady_clock::time_point deadline);
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

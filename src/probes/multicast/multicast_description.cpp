@@ -8,9 +8,9 @@
 #include "probes/multicast/multicast_probe.hpp"
 #include "probes/option_builders.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::multicast {
 
-ProbeDescription multicast_description() {
+ProbeDescription description() {
     using namespace option_builders;
     using O = MulticastOptions;
     return {
@@ -103,8 +103,8 @@ ProbeDescription multicast_description() {
                 {"ND-FW-003", Severity::warning,
                  "Windows Firewall's profile blocks all incoming connections"},
             },
-        .make = [] { return make_multicast_probe(); },
+        .make = [] { return make_probe(); },
     };
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::multicast

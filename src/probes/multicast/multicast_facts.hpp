@@ -13,7 +13,7 @@
 #include "netdiag/platform.hpp"
 #include "proto/zenoh/zenoh_scouting.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 // One bind attempt on the port.
 struct BindCheck {
@@ -198,4 +198,4 @@ struct MulticastFacts {
     TwoHostCheck two_host;
 };
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

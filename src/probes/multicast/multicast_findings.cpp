@@ -2,7 +2,7 @@
 
 #include "probes/multicast/findings_common.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
     std::vector<Finding> out;
@@ -18,4 +18,4 @@ std::vector<Finding> judge_multicast(const MulticastFacts& facts) {
     return out;
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

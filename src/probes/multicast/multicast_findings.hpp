@@ -8,7 +8,7 @@
 #include "netdiag/model.hpp"
 #include "probes/multicast/multicast_facts.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 inline constexpr std::string_view kNoJoin = "ND-MCAST-001";
 inline constexpr std::string_view kPortConflict = "ND-MCAST-002";
@@ -32,4 +32,4 @@ inline constexpr std::string_view kTwoHostUndecided = "ND-MCAST-019";
 
 std::vector<Finding> judge_multicast(const MulticastFacts& facts);
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

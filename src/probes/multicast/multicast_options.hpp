@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace netdiag {
+namespace netdiag::probes::multicast {
 
 struct MulticastOptions {
     std::string group = "224.0.0.224";  // Zenoh's scouting group; IPv6 groups too
@@ -16,4 +16,4 @@ struct MulticastOptions {
     std::chrono::milliseconds zenoh_window{800};  // how long to collect Zenoh Hello replies
 };
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::multicast

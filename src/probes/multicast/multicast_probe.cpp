@@ -13,7 +13,7 @@
 #include "probes/multicast/two_host_check.hpp"
 #include "probes/multicast/zenoh_scout_check.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::multicast {
 namespace {
 
 namespace mc = platform::multicast;
@@ -39,7 +39,7 @@ public:
         ProbeResult result;
         const auto& options = context.options().get<MulticastOptions>();
         const auto& shared = context.options().get<SharedProbeOptions>();
-        mcast::MulticastFacts facts;
+        probes::multicast::MulticastFacts facts;
         facts.group = options.group;
         facts.port = options.port;
         const auto family = mc::family_of(facts.group);
@@ -67,24 +67,26 @@ public:
         facts.route.route = mc::route_to_group(facts.group);
 
         context.progress(fmt::format("bind port {}", facts.port));
-        facts.binds = mcast::run_bind_checks(facts);
+        facts.binds = probes::multicast::run_bind_checks(facts);
         const bool conflict =
             std::any_of(facts.binds.begin(), facts.binds.end(),
-                        [](const auto& b) { return mcast::is_port_conflict(b.error); });
+                        [](const auto& b) { return probes::multicast::is_port_conflict(b.error); });
         if (conflict) {
             facts.owners = mc::find_udp_port_owners(facts.port);
             facts.owners_looked_up = true;
         }
-        const bool zenoh_bind_taken = std::any_of(
-            facts.binds.begin(), facts.binds.end(),
-            [](const auto& b) { return b.as_zenoh && mcast::is_port_conflict(b.error); });
+        const bool zenoh_bind_taken =
+            std::any_of(facts.binds.begin(), facts.binds.end(), [](const auto& b) {
+                return b.as_zenoh && probes::multicast::is_port_conflict(b.error);
+            });
         facts.test_port = zenoh_bind_taken ? spare_port(facts.family) : facts.port;
 
         context.progress("join and loop back on each interface");
-        facts.interfaces = mcast::plan_interfaces(context.host(), facts.family, options.interfaces);
+        facts.interfaces =
+            probes::multicast::plan_interfaces(context.host(), facts.family, options.interfaces);
         // The Scout goes out first: Zenoh nodes answer while the checks below run, and their
         // Hellos wait in the Scout sockets' buffers until the window ends.
-        mcast::ZenohScout scout;
+        probes::multicast::ZenohScout scout;
         auto scout_until = Clock::now();
         if (options.zenoh_window.count() > 0 && !context.cancelled()) {
             context.progress("Zenoh scouting");
@@ -98,22 +100,23 @@ public:
 
         const auto loop_until =
             std::min(Clock::now() + kLoopbackWait, context.deadline() - kDeadlineMargin);
-        mcast::run_interface_checks(facts, loop_until);
+        probes::multicast::run_interface_checks(facts, loop_until);
         for (auto& row : facts.interfaces) {
             if (row.tried && !row.is_default) row.rp_filter = mc::reverse_path_filter(row.name);
         }
 
         context.progress("Zenoh's one socket joined on every interface");
-        facts.zenoh_socket = mcast::run_zenoh_socket_check(facts);
+        facts.zenoh_socket = probes::multicast::run_zenoh_socket_check(facts);
 
         if (!context.cancelled()) {
             context.progress("firewall rules for what was refused or lost");
-            facts.firewall = mcast::look_at_firewall(facts, context.deadline() - kDeadlineMargin);
+            facts.firewall =
+                probes::multicast::look_at_firewall(facts, context.deadline() - kDeadlineMargin);
         }
 
         if (!shared.peer.empty() && !context.cancelled()) {
             context.progress("two hosts: the group both ways, unicast as the control");
-            facts.two_host = mcast::run_two_host_check(
+            facts.two_host = probes::multicast::run_two_host_check(
                 facts, shared.peer, context.host(), context.deadline() - kDeadlineMargin,
                 [&context] { return context.interrupted(); });
         }
@@ -127,16 +130,16 @@ public:
         facts.reverse_path.peers_expected = (facts.zenoh.attempted && facts.zenoh.window_ms > 0) ||
                                             facts.two_host.from_peer.attempted;
 
-        result.findings = mcast::judge_multicast(facts);
-        result.measurements = mcast::measurements(facts);
+        result.findings = probes::multicast::judge_multicast(facts);
+        result.measurements = probes::multicast::measurements(facts);
         return result;
     }
 };
 
 }  // namespace
 
-std::unique_ptr<Probe> make_multicast_probe() {
+std::unique_ptr<Probe> make_probe() {
     return std::make_unique<MulticastProbe>();
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::multicast

@@ -8,10 +8,10 @@
 
 #include "netdiag/probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::multicast {
 
-std::unique_ptr<Probe> make_multicast_probe();
+std::unique_ptr<Probe> make_probe();
 // Everything the registry and the CLI need to know about this probe.
-ProbeDescription multicast_description();
+ProbeDescription description();
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::multicast

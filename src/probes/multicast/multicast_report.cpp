@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 nlohmann::json error_json(const SysError& e) {
@@ -324,4 +324,4 @@ nlohmann::json direction_json(const TwoHostDirection& d) {
             {"error", d.error}};
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -6,11 +6,11 @@
 
 #include "probes/multicast/multicast_facts.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 nlohmann::json measurements(const MulticastFacts& facts);
 
 // One direction of the two-host check, as the measurements and the findings' evidence show it.
 nlohmann::json direction_json(const TwoHostDirection& direction);
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

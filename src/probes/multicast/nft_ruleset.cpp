@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 using nlohmann::json;
@@ -205,4 +205,4 @@ std::string describe_rule(const FirewallRule& rule) {
                        rule.handle);
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -9,7 +9,7 @@
 
 #include "probes/multicast/multicast_facts.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 // Every rule in the ruleset; empty when the text is not nft JSON. packets_before is set from
 // the rule's counter, if it has one.
@@ -25,4 +25,4 @@ std::vector<FirewallRule> relevant_rules(std::vector<FirewallRule> before,
 // "inet filter output: udp dport 7446 counter drop (handle 3)"
 std::string describe_rule(const FirewallRule& rule);
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

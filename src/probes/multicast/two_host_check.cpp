@@ -8,7 +8,7 @@
 #include "probes/udp_batch/peer_client.hpp"
 #include "probes/udp_batch/two_host_datagram.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 namespace mc = platform::multicast;
@@ -210,4 +210,4 @@ TwoHostCheck run_two_host_check(const MulticastFacts& facts, const std::string& 
     return check;
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

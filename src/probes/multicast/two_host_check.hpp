@@ -10,7 +10,7 @@
 #include "netdiag/platform.hpp"
 #include "probes/multicast/multicast_facts.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 // Datagrams of each kind sent per direction.
 inline constexpr unsigned kTwoHostCount = 5;
@@ -22,4 +22,4 @@ TwoHostCheck run_two_host_check(const MulticastFacts& facts, const std::string& 
                                 std::chrono::steady_clock::time_point deadline,
                                 const std::function<bool()>& interrupted);
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -4,7 +4,7 @@
 
 #include "probes/multicast/findings_common.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 namespace {
 
 namespace mc = platform::multicast;
@@ -75,4 +75,4 @@ void ZenohScout::collect(MulticastFacts& facts, std::chrono::steady_clock::time_
     outlets_.clear();
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -9,7 +9,7 @@
 
 #include "probes/multicast/multicast_facts.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 class ZenohScout {
 public:
@@ -31,4 +31,4 @@ private:
     std::chrono::steady_clock::time_point sent_at_;
 };
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -3,7 +3,7 @@
 // same membership only show up here.
 #include "probes/multicast/multicast_checks.hpp"
 
-namespace netdiag::mcast {
+namespace netdiag::probes::multicast {
 
 namespace mc = platform::multicast;
 
@@ -31,4 +31,4 @@ ZenohSocketLayout run_zenoh_socket_check(const MulticastFacts& facts) {
     return layout;
 }
 
-}  // namespace netdiag::mcast
+}  // namespace netdiag::probes::multicast

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-namespace netdiag::shared_accept {
+namespace netdiag::probes::shared_accept {
 
 using platform::accept::WorkerEnd;
 
@@ -175,4 +175,4 @@ nlohmann::json worker_table(const PatternRun& run, const Spread& spread) {
             {"rows", rows}};
 }
 
-}  // namespace netdiag::shared_accept
+}  // namespace netdiag::probes::shared_accept

@@ -11,7 +11,7 @@
 #include "connection_driver.hpp"
 #include "netdiag/shared_accept.hpp"
 
-namespace netdiag::shared_accept {
+namespace netdiag::probes::shared_accept {
 
 // Everything the probe saw for one pattern.
 struct PatternRun {
@@ -51,4 +51,4 @@ nlohmann::json to_json(const PatternRun& run, const Spread& spread);
 // The per-worker table for the text report.
 nlohmann::json worker_table(const PatternRun& run, const Spread& spread);
 
-}  // namespace netdiag::shared_accept
+}  // namespace netdiag::probes::shared_accept

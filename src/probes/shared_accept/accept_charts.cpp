@@ -4,7 +4,7 @@
 
 #include "report/measurement_fields.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::shared_accept {
 
 std::vector<BarChart> accept_charts(const nlohmann::json& measurements) {
     using measurement::member, measurement::number_of, measurement::text_of;
@@ -32,4 +32,4 @@ std::vector<BarChart> accept_charts(const nlohmann::json& measurements) {
     return charts;
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::shared_accept

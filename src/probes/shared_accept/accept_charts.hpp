@@ -9,8 +9,8 @@
 
 #include "netdiag/chart.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::shared_accept {
 
 std::vector<BarChart> accept_charts(const nlohmann::json& measurements);
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::shared_accept

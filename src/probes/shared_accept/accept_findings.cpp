@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-namespace netdiag::shared_accept {
+namespace netdiag::probes::shared_accept {
 namespace {
 
 using platform::accept::WorkerEnd;
@@ -273,4 +273,4 @@ std::vector<Finding> judge(const JudgeInput& input) {
     return findings;
 }
 
-}  // namespace netdiag::shared_accept
+}  // namespace netdiag::probes::shared_accept

@@ -8,7 +8,7 @@
 #include "accept_analysis.hpp"
 #include "netdiag/model.hpp"
 
-namespace netdiag::shared_accept {
+namespace netdiag::probes::shared_accept {
 
 inline constexpr std::string_view id_pattern_fails = "ND-ACCEPT-001";
 inline constexpr std::string_view id_uneven_spread = "ND-ACCEPT-002";
@@ -28,4 +28,4 @@ struct JudgeInput {
 
 std::vector<Finding> judge(const JudgeInput& input);
 
-}  // namespace netdiag::shared_accept
+}  // namespace netdiag::probes::shared_accept

@@ -6,7 +6,7 @@
 
 #include "netdiag/platform.hpp"
 
-namespace netdiag::shared_accept {
+namespace netdiag::probes::shared_accept {
 namespace {
 
 // One connection in flight: connect, read up to the newline, record, start the next.
@@ -121,4 +121,4 @@ DriveResult drive_connections(const DriveOptions& options, Clock::time_point dea
     return result;
 }
 
-}  // namespace netdiag::shared_accept
+}  // namespace netdiag::probes::shared_accept

@@ -11,7 +11,7 @@
 
 #include "netdiag/error.hpp"
 
-namespace netdiag::shared_accept {
+namespace netdiag::probes::shared_accept {
 
 using Clock = std::chrono::steady_clock;
 
@@ -41,4 +41,4 @@ struct DriveResult {
 
 DriveResult drive_connections(const DriveOptions& options, Clock::time_point deadline);
 
-}  // namespace netdiag::shared_accept
+}  // namespace netdiag::probes::shared_accept

@@ -5,9 +5,9 @@
 #include "probes/shared_accept/shared_accept_options.hpp"
 #include "probes/shared_accept/shared_accept_probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::shared_accept {
 
-ProbeDescription shared_accept_description() {
+ProbeDescription description() {
     using namespace option_builders;
     using O = SharedAcceptOptions;
     return {
@@ -65,8 +65,8 @@ ProbeDescription shared_accept_description() {
                 {"ND-ACCEPT-007", Severity::error, "Workers never became ready"},
             },
         .charts = accept_charts,
-        .make = [] { return make_shared_accept_probe(); },
+        .make = [] { return make_probe(); },
     };
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::shared_accept

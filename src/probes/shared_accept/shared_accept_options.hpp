@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace netdiag {
+namespace netdiag::probes::shared_accept {
 
 struct SharedAcceptOptions {
     unsigned workers = 4;
@@ -15,4 +15,4 @@ struct SharedAcceptOptions {
     std::string worker_binary;          // empty = netdiag itself (tests name the built binary)
 };
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::shared_accept

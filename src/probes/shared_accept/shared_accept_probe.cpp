@@ -10,10 +10,9 @@
 #include "connection_driver.hpp"
 #include "netdiag/shared_accept.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::shared_accept {
 namespace {
 
-using namespace shared_accept;
 namespace accept = platform::accept;
 using std::chrono::milliseconds;
 
@@ -172,8 +171,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Probe> make_shared_accept_probe() {
+std::unique_ptr<Probe> make_probe() {
     return std::make_unique<SharedAcceptProbe>();
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::shared_accept

@@ -10,10 +10,10 @@
 
 #include "netdiag/probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::shared_accept {
 
-std::unique_ptr<Probe> make_shared_accept_probe();
+std::unique_ptr<Probe> make_probe();
 // Everything the registry and the CLI need to know about this probe.
-ProbeDescription shared_accept_description();
+ProbeDescription description();
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::shared_accept

@@ -8,10 +8,10 @@
 #include "probes/spice/spice_failure_findings.hpp"
 #include "probes/spice/spice_findings.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 namespace {
 
-namespace sp = netdiag::spice;
+namespace sp = netdiag::proto::spice;
 
 std::string channel_label(const sp::ChannelId& c) {
     const auto name = sp::channel_type_name(c.type);
@@ -233,4 +233,4 @@ TargetAnalysis analyse(const SpiceObservation& o) {
     return a;
 }
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice

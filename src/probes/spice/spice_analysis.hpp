@@ -9,11 +9,11 @@
 #include "netdiag/model.hpp"
 #include "probes/spice/spice_observation.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 
 // One (type, id) announced more than once while the client already had it.
 struct DuplicateChannel {
-    spice::ChannelId channel;
+    proto::spice::ChannelId channel;
     int announcements = 0;  // how many times it was listed in all
     int first_list = 0;
     std::chrono::milliseconds first_at{0};
@@ -31,4 +31,4 @@ struct TargetAnalysis {
 
 TargetAnalysis analyse(const SpiceObservation& observation);
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice

@@ -8,11 +8,11 @@
 #include "netdiag/rsa_oaep.hpp"
 #include "proto/spice/spice_link.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 namespace {
 
 using namespace std::chrono_literals;
-namespace sp = netdiag::spice;
+namespace sp = netdiag::proto::spice;
 
 // A read that times out with its last byte this close to the deadline is a trickle, not
 // silence: a peer sending one byte a second is always within it.
@@ -385,4 +385,4 @@ SpiceObservation observe_spice_server(const ClientSettings& settings) {
     return MainChannelClient(settings).run();
 }
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice

@@ -12,7 +12,7 @@
 #include "core/deadline_socket.hpp"
 #include "probes/spice/spice_observation.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 
 using Clock = std::chrono::steady_clock;
 
@@ -30,4 +30,4 @@ struct ClientSettings {
 
 SpiceObservation observe_spice_server(const ClientSettings& settings);
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice

@@ -3,9 +3,9 @@
 #include "probes/spice/spice_options.hpp"
 #include "probes/spice/spice_probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::spice {
 
-ProbeDescription spice_description() {
+ProbeDescription description() {
     using namespace option_builders;
     using O = SpiceOptions;
     return {
@@ -42,8 +42,8 @@ ProbeDescription spice_description() {
                 {"ND-SPICE-007", Severity::error, "Malformed SPICE message, or not a SPICE server"},
                 {"ND-SPICE-008", Severity::error, "Cannot connect to the SPICE server"},
             },
-        .make = [] { return make_spice_probe(); },
+        .make = [] { return make_probe(); },
     };
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::spice

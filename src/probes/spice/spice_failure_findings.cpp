@@ -5,10 +5,10 @@
 #include "probes/spice/spice_findings.hpp"
 #include "proto/spice/spice_constants.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 namespace {
 
-namespace sp = netdiag::spice;
+namespace sp = netdiag::proto::spice;
 
 std::string port_of(const std::string& target) {
     const auto colon = target.rfind(':');
@@ -195,4 +195,4 @@ std::optional<Finding> failure_finding(const SpiceObservation& o) {
     return std::nullopt;
 }
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice

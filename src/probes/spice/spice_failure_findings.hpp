@@ -7,8 +7,8 @@
 #include "netdiag/model.hpp"
 #include "probes/spice/spice_observation.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 
 std::optional<Finding> failure_finding(const SpiceObservation& observation);
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice

@@ -5,13 +5,13 @@
 
 #include "netdiag/model.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 
 inline constexpr FindingFactory make_spice_finding{"spice"};
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice
 
-namespace netdiag::spice_probe::finding_id {
+namespace netdiag::probes::spice::finding_id {
 
 inline constexpr std::string_view duplicate_channel = "ND-SPICE-001";
 inline constexpr std::string_view link_refused = "ND-SPICE-002";
@@ -22,4 +22,4 @@ inline constexpr std::string_view unknown_channel_type = "ND-SPICE-006";
 inline constexpr std::string_view malformed = "ND-SPICE-007";
 inline constexpr std::string_view cannot_connect = "ND-SPICE-008";
 
-}  // namespace netdiag::spice_probe::finding_id
+}  // namespace netdiag::probes::spice::finding_id

@@ -1,6 +1,6 @@
 #include "probes/spice/spice_observation.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 
 std::string_view stage_name(Stage stage) {
     switch (stage) {
@@ -68,4 +68,4 @@ std::string_view failure_name(Failure failure) {
     return "none";
 }
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice

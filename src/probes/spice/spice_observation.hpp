@@ -12,7 +12,7 @@
 #include "netdiag/error.hpp"
 #include "proto/spice/spice_messages.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 
 // The handshake steps, in order. A failure names the step it happened in.
 enum class Stage {
@@ -45,7 +45,7 @@ std::string_view failure_name(Failure failure);
 struct ChannelList {
     int index = 0;                    // 0 for the answer to ATTACH_CHANNELS, then 1, 2, …
     std::chrono::milliseconds at{0};  // since the connection opened
-    std::vector<spice::ChannelId> channels;
+    std::vector<proto::spice::ChannelId> channels;
 };
 
 struct SpiceObservation {
@@ -73,10 +73,10 @@ struct SpiceObservation {
     bool password_given = false;
 
     // Main channel
-    std::optional<spice::MainInit> main_init;
+    std::optional<proto::spice::MainInit> main_init;
     std::vector<ChannelList> lists;
-    std::vector<spice::Notify> notifications;
-    std::optional<spice::Disconnecting> disconnecting;
+    std::vector<proto::spice::Notify> notifications;
+    std::optional<proto::spice::Disconnecting> disconnecting;
     unsigned messages = 0;
     unsigned pings_answered = 0;
 
@@ -89,4 +89,4 @@ struct SpiceObservation {
     bool watch_cut_by_deadline = false;
 };
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice

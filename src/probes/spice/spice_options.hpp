@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace netdiag {
+namespace netdiag::probes::spice {
 
 struct SpiceOptions {
     std::vector<std::string> targets;  // HOST:PORT
@@ -13,4 +13,4 @@ struct SpiceOptions {
     std::chrono::milliseconds watch{2000};
 };
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::spice

@@ -10,10 +10,8 @@
 #include "probes/spice/spice_findings.hpp"
 #include "probes/spice/spice_target.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::spice {
 namespace {
-
-using namespace spice_probe;
 
 class SpiceProbe final : public Probe {
 public:
@@ -85,8 +83,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Probe> make_spice_probe() {
+std::unique_ptr<Probe> make_probe() {
     return std::make_unique<SpiceProbe>();
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::spice

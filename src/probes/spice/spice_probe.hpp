@@ -9,10 +9,10 @@
 
 #include "netdiag/probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::spice {
 
-std::unique_ptr<Probe> make_spice_probe();
+std::unique_ptr<Probe> make_probe();
 // Everything the registry and the CLI need to know about this probe.
-ProbeDescription spice_description();
+ProbeDescription description();
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::spice

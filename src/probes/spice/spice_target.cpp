@@ -2,7 +2,7 @@
 
 #include "core/host_port.hpp"
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 
 std::optional<SpiceTarget> parse_spice_target(std::string_view text, std::string& error) {
     const auto parsed = parse_host_port(text, kSpiceServer, error);
@@ -10,4 +10,4 @@ std::optional<SpiceTarget> parse_spice_target(std::string_view text, std::string
     return SpiceTarget{std::string(text), parsed->host, parsed->port};
 }
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace netdiag::spice_probe {
+namespace netdiag::probes::spice {
 
 struct SpiceTarget {
     std::string text;  // as written
@@ -17,4 +17,4 @@ struct SpiceTarget {
 // nullopt with `error` set when the text is not HOST:PORT with a port from 1 to 65535.
 std::optional<SpiceTarget> parse_spice_target(std::string_view text, std::string& error);
 
-}  // namespace netdiag::spice_probe
+}  // namespace netdiag::probes::spice

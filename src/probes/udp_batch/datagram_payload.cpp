@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 constexpr std::byte payload_magic[4] = {std::byte{'N'}, std::byte{'D'}, std::byte{'U'},
@@ -58,4 +58,4 @@ void renumber_batch(std::span<std::byte> batch, std::size_t segment_size,
     }
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

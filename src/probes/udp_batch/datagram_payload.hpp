@@ -12,7 +12,7 @@
 #include <span>
 #include <vector>
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 inline constexpr std::size_t datagram_header_size = 16;
 
@@ -35,4 +35,4 @@ std::vector<std::byte> make_batch(std::uint32_t stream, std::uint32_t first_sequ
 void renumber_batch(std::span<std::byte> batch, std::size_t segment_size,
                     std::uint32_t first_sequence);
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 // Large enough to hold a verification burst while the thread catches up; the kernel caps it
@@ -80,4 +80,4 @@ void DatagramSink::trim(std::size_t keep) {
     tally_.trim(keep);
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -12,7 +12,7 @@
 #include "delivery_tally.hpp"
 #include "netdiag/udp_send.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 class DatagramSink {
 public:
@@ -49,4 +49,4 @@ private:
     std::chrono::steady_clock::time_point last_arrival_{};
 };
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

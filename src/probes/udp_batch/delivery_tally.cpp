@@ -2,7 +2,7 @@
 
 #include "datagram_payload.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 // Sequence numbers beyond this are counted but not tracked for duplicates (bounds memory).
@@ -103,4 +103,4 @@ void DeliveryTally::trim(std::size_t keep) {
     while (streams_.size() > keep) streams_.erase(streams_.begin());
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

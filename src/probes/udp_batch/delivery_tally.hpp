@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 struct StreamReport {
     std::uint32_t stream = 0;
@@ -55,4 +55,4 @@ private:
     std::uint64_t foreign_ = 0;
 };
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

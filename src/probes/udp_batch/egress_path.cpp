@@ -7,7 +7,7 @@
 
 #include "core/ip_literal.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 using platform::udp::Family;
@@ -334,4 +334,4 @@ std::string summary_line(const EgressJudgement& j, std::size_t segment_size) {
                        v.reasons.empty() ? std::string("no reason") : v.reasons.front());
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -16,7 +16,7 @@
 #include "netdiag/platform.hpp"
 #include "netdiag/udp_send.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 // The rows of docs/probes/udp-batch.md's table "Segmented sends by kernel", quoted by every
 // verdict and finding about a segmented send.
@@ -89,4 +89,4 @@ nlohmann::json to_json(const EgressJudgement& judgement);
 // One line for the text report: "eth0 (default route via 192.0.2.1), MTU 1400: fails (EMSGSIZE)".
 std::string summary_line(const EgressJudgement& judgement, std::size_t segment_size);
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -2,7 +2,7 @@
 
 #include "datagram_payload.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 using platform::udp::SendOutcome;
@@ -144,4 +144,4 @@ Throughput measure_path(SendPath path, const TrialSetup& setup, std::chrono::mil
     return result;
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

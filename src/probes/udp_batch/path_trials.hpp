@@ -10,7 +10,7 @@
 #include "udp_batch_run.hpp"
 #include "verifier.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 struct TrialSetup {
     platform::udp::Endpoint destination;
@@ -43,4 +43,4 @@ PathTrial run_path_trial(platform::udp::SendPath path, const TrialSetup& setup, 
 Throughput measure_path(platform::udp::SendPath path, const TrialSetup& setup,
                         std::chrono::milliseconds duration, StreamIds& ids);
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

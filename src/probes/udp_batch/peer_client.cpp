@@ -1,6 +1,6 @@
 #include "peer_client.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 // A request that has no deadline of its own (expect) still may not wait longer than this.
@@ -103,4 +103,4 @@ std::optional<StreamReport> PeerClient::collect(std::uint32_t stream, std::uint6
     return parsed;
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

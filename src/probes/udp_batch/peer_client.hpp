@@ -13,7 +13,7 @@
 #include "peer_protocol.hpp"
 #include "verifier.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 class PeerClient final : public Verifier {
 public:
@@ -50,4 +50,4 @@ private:
     std::string error_;
 };
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -6,7 +6,7 @@
 
 #include "two_host_datagram.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 namespace mc = platform::multicast;
@@ -103,4 +103,4 @@ std::string PeerMulticast::send(const PeerRequest& request) {
                       {"send_error", send_error}});
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -12,7 +12,7 @@
 #include "netdiag/multicast.hpp"
 #include "peer_protocol.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 class PeerMulticast {
 public:
@@ -37,4 +37,4 @@ private:
     std::string group_;
 };
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -4,7 +4,7 @@
 
 #include "core/ip_literal.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 std::string_view op_name(PeerOp op) {
@@ -201,4 +201,4 @@ std::optional<nlohmann::json> parse_response(std::string_view line, std::string&
     return json;
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

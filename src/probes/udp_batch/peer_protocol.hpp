@@ -27,7 +27,7 @@
 
 #include "delivery_tally.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 // The newest version this build speaks; a peer accepts every version from 1 to this one, and
 // a v2 op on a connection that said hello with version 1 is refused.
@@ -62,4 +62,4 @@ std::string encode_error(std::string_view error);
 // Parses a response line: the object when "ok" is true, else nullopt with the peer's error.
 std::optional<nlohmann::json> parse_response(std::string_view line, std::string& error);
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

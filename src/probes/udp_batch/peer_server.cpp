@@ -10,7 +10,7 @@
 #include "peer_multicast.hpp"
 #include "peer_protocol.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -202,4 +202,4 @@ std::string run_peer_server(const PeerServerOptions& options) {
     return {};
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

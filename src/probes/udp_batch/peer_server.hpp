@@ -10,7 +10,7 @@
 
 #include "netdiag/udp_send.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 struct PeerServerOptions {
     platform::udp::Endpoint listen;        // address and port for both UDP and TCP
@@ -23,4 +23,4 @@ struct PeerServerOptions {
 // line saying why it could not serve.
 std::string run_peer_server(const PeerServerOptions& options);
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -5,7 +5,7 @@
 
 #include "netdiag/udp_receive.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 namespace receive_checks_detail {
 
@@ -163,4 +163,4 @@ ReceiveChecks run_receive_checks(std::chrono::steady_clock::time_point deadline)
     return checks;
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

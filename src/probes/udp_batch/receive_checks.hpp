@@ -9,7 +9,7 @@
 
 #include "receive_facts.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 // What the coalescing check sends: 4 segments of 1000 bytes, as one segmented call where the
 // OS takes it, else one datagram per call.
@@ -28,4 +28,4 @@ CoalescingCheck check_receive_coalescing(platform::udp::UdpSocket& receiver,
 // Both ECN families, then coalescing.
 ReceiveChecks run_receive_checks(std::chrono::steady_clock::time_point deadline);
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -4,7 +4,7 @@
 
 #include "udp_batch_run.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 namespace receive_facts_detail {
 
@@ -164,4 +164,4 @@ std::string receive_summary(const ReceiveChecks& checks) {
     return line;
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -15,7 +15,7 @@
 #include "netdiag/udp_receive.hpp"
 #include "netdiag/udp_send.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 struct EcnCheck {
     platform::udp::Family family = platform::udp::Family::ipv4;
@@ -77,4 +77,4 @@ nlohmann::json to_json(const ReceiveChecks& checks);
 // One line for the text report: "ECN ipv4 ECT(0) read back, ipv6 …; UDP_GRO coalesced …".
 std::string receive_summary(const ReceiveChecks& checks);
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

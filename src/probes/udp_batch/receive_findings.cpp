@@ -5,7 +5,7 @@
 #include "udp_batch_run.hpp"
 #include "udp_findings.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 namespace receive_findings_detail {
 
@@ -140,4 +140,4 @@ void append_receive_findings(const ReceiveChecks& checks, std::vector<Finding>& 
     receive_findings_detail::check_coalescing(checks, out);
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

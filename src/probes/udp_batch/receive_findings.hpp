@@ -10,8 +10,8 @@
 #include "netdiag/model.hpp"
 #include "receive_facts.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 void append_receive_findings(const ReceiveChecks& checks, std::vector<Finding>& out);
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

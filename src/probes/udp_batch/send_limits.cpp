@@ -2,7 +2,7 @@
 
 #include <vector>
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 using platform::udp::SendPath;
@@ -83,4 +83,4 @@ SendLimits discover_send_limits(platform::udp::Family family,
     return limits;
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -8,9 +8,9 @@
 #include "netdiag/udp_send.hpp"
 #include "udp_batch_run.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 SendLimits discover_send_limits(platform::udp::Family family,
                                 std::chrono::steady_clock::time_point deadline);
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 constexpr std::array<std::uint8_t, 4> two_host_magic{'N', 'D', 'M', 'C'};
@@ -71,4 +71,4 @@ bool TwoHostTally::add(std::span<const std::uint8_t> bytes) {
     return true;
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -14,7 +14,7 @@
 #include <span>
 #include <string>
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 enum class TwoHostKind : std::uint8_t { multicast = 1, unicast = 2 };
 
@@ -51,4 +51,4 @@ private:
     unsigned foreign_ = 0;
 };
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

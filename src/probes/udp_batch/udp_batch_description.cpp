@@ -5,9 +5,9 @@
 #include "probes/udp_batch/udp_batch_probe.hpp"
 #include "probes/udp_batch/udp_charts.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::udp_batch {
 
-ProbeDescription udp_batch_description() {
+ProbeDescription description() {
     using namespace option_builders;
     using O = UdpBatchOptions;
     return {
@@ -78,8 +78,8 @@ ProbeDescription udp_batch_description() {
                  "What a segmented send through the egress interface does was not decided"},
             },
         .charts = udp_charts,
-        .make = [] { return make_udp_batch_probe(); },
+        .make = [] { return make_probe(); },
     };
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::udp_batch

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <string>
 
-namespace netdiag {
+namespace netdiag::probes::udp_batch {
 
 struct UdpBatchOptions {
     std::string target;  // HOST[:PORT]: only check the OS accepts each path (default port 9)
@@ -16,4 +16,4 @@ struct UdpBatchOptions {
     std::size_t batch = 32;  // datagrams per batched call
 };
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::udp_batch

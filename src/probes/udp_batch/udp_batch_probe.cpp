@@ -13,13 +13,12 @@
 #include "send_limits.hpp"
 #include "udp_findings.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 using platform::udp::Endpoint;
 using platform::udp::Family;
 using platform::udp::SendStatus;
-using namespace udp_batch;
 
 // Time kept back from the measurements for collecting deliveries and the final checks.
 constexpr std::chrono::milliseconds reserve_after_measuring{400};
@@ -238,8 +237,8 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
 
 }  // namespace
 
-std::unique_ptr<Probe> make_udp_batch_probe() {
+std::unique_ptr<Probe> make_probe() {
     return std::make_unique<UdpBatchProbe>();
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::udp_batch

@@ -9,10 +9,10 @@
 
 #include "netdiag/probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::udp_batch {
 
-std::unique_ptr<Probe> make_udp_batch_probe();
+std::unique_ptr<Probe> make_probe();
 // Everything the registry and the CLI need to know about this probe.
-ProbeDescription udp_batch_description();
+ProbeDescription description();
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::udp_batch

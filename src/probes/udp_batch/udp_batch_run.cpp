@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 std::string_view to_string(Verification verification) {
     switch (verification) {
@@ -175,4 +175,4 @@ nlohmann::json measurements_json(const UdpBatchRun& run) {
     return json;
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -16,7 +16,7 @@
 #include "netdiag/udp_send.hpp"
 #include "receive_facts.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 enum class Verification { loopback, peer, none };
 std::string_view to_string(Verification verification);
@@ -97,4 +97,4 @@ nlohmann::json to_json(const platform::udp::SendOutcome& outcome);
 nlohmann::json to_json(const Throughput& throughput);
 nlohmann::json measurements_json(const UdpBatchRun& run);
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -4,7 +4,7 @@
 
 #include "report/measurement_fields.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::udp_batch {
 
 std::vector<BarChart> udp_charts(const nlohmann::json& measurements) {
     using measurement::member, measurement::number_of, measurement::text_of;
@@ -26,4 +26,4 @@ std::vector<BarChart> udp_charts(const nlohmann::json& measurements) {
     return {chart};
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::udp_batch

@@ -9,8 +9,8 @@
 
 #include "netdiag/chart.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::udp_batch {
 
 std::vector<BarChart> udp_charts(const nlohmann::json& measurements);
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::udp_batch

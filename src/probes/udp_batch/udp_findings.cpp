@@ -4,7 +4,7 @@
 
 #include "receive_findings.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 namespace {
 
 using platform::udp::SendOutcome;
@@ -420,4 +420,4 @@ std::vector<Finding> analyse(const UdpBatchRun& run) {
     return findings;
 }
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

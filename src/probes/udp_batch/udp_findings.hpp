@@ -6,10 +6,10 @@
 #include "netdiag/model.hpp"
 #include "udp_batch_run.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 std::vector<Finding> analyse(const UdpBatchRun& run);
 
 inline constexpr FindingFactory make_udp_finding{"udp-batch"};
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

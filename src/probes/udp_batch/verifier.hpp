@@ -9,7 +9,7 @@
 
 #include "delivery_tally.hpp"
 
-namespace netdiag::udp_batch {
+namespace netdiag::probes::udp_batch {
 
 class Verifier {
 public:
@@ -27,4 +27,4 @@ public:
     virtual std::chrono::milliseconds in_flight() const { return std::chrono::milliseconds(50); }
 };
 
-}  // namespace netdiag::udp_batch
+}  // namespace netdiag::probes::udp_batch

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 AbsVal State::pop() {
     // Valid code never pops past its block; on invalid code the value is simply unknown.
@@ -123,7 +123,7 @@ void State::join(const State& other) {
     }
 }
 
-DataImage::DataImage(const wasm::Module& module) {
+DataImage::DataImage(const proto::wasm::Module& module) {
     for (const auto& seg : module.data) {
         if (seg.active && seg.memory == 0 && seg.address && !seg.bytes.empty()) {
             segments_.push_back({*seg.address, seg.bytes});
@@ -161,4 +161,4 @@ AddrBytes read_address(const State& state, const DataImage& data, const AbsVal& 
     return out;
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -15,7 +15,7 @@
 #include "probes/wasi_af/abstract_value.hpp"
 #include "proto/wasm/module.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 // What one memory byte holds: a constant byte, or byte `part` of a `width`-byte value.
 struct MemByte {
@@ -41,7 +41,7 @@ inline bool key_is_absolute(MemKey key) {
 // Active data segments of memory 0 with a constant address, to read initial memory from.
 class DataImage {
 public:
-    explicit DataImage(const wasm::Module& module);
+    explicit DataImage(const proto::wasm::Module& module);
     // The initial byte at `address`, from the last segment that covers it.
     std::optional<std::uint8_t> byte(std::uint64_t address) const;
 
@@ -89,4 +89,4 @@ struct AddrBytes {
 
 AddrBytes read_address(const State& state, const DataImage& data, const AbsVal& pointer);
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

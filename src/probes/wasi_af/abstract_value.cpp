@@ -1,6 +1,6 @@
 #include "probes/wasi_af/abstract_value.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 std::string unknown_reason_text(Unknown why) {
     switch (why) {
@@ -34,4 +34,4 @@ AbsVal join_values(const AbsVal& a, const AbsVal& b) {
     return AbsVal::unknown(Unknown::paths_differ);
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 // Why a value is unknown, from the most to the least specific.
 enum class Unknown : std::uint8_t {
@@ -63,4 +63,4 @@ struct AbsVal {
 // The value two paths agree on, else unknown (paths_differ, or the reason they share).
 AbsVal join_values(const AbsVal& a, const AbsVal& b);
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -1,16 +1,16 @@
 #include "probes/wasi_af/control_flow.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 namespace {
 constexpr std::uint32_t max_unrolled_iterations = 64;
 constexpr std::size_t max_unrolled_body = 4096;  // instructions in a loop the walk unrolls
 }  // namespace
 
-using wasm::Instr;
-namespace op = wasm::op;
+using proto::wasm::Instr;
+namespace op = proto::wasm::op;
 
 void BlockWalker::stop(const Instr& in, const std::string& what) {
-    throw Stop{what + " at offset " + wasm::hex_offset(in.offset)};
+    throw Stop{what + " at offset " + proto::wasm::hex_offset(in.offset)};
 }
 
 void BlockWalker::spend(std::size_t units, const Instr& in) {
@@ -40,7 +40,7 @@ std::size_t BlockWalker::skip_dead(std::size_t i) {
         case op::if_:
         case op::try_:
         case op::try_table:
-            return in.match != wasm::no_index ? in.match : d_.instrs.size();
+            return in.match != proto::wasm::no_index ? in.match : d_.instrs.size();
         case op::else_:
             do_else(in);
             return i;
@@ -53,8 +53,8 @@ std::size_t BlockWalker::skip_dead(std::size_t i) {
 }
 
 std::pair<std::uint32_t, std::uint32_t> BlockWalker::block_arity(const Instr& in) const {
-    if (in.a == wasm::block_empty) return {0, 0};
-    if (in.a == wasm::block_one_value) return {0, 1};
+    if (in.a == proto::wasm::block_empty) return {0, 0};
+    if (in.a == proto::wasm::block_one_value) return {0, 1};
     const auto& t = m_.types[static_cast<std::size_t>(in.a)];
     return {static_cast<std::uint32_t>(t.params.size()),
             static_cast<std::uint32_t>(t.results.size())};
@@ -184,11 +184,12 @@ void BlockWalker::open_if(const Instr& in) {
 // Whether a loop is worth unrolling: one that calls functions or writes memory may open sockets
 // or build addresses; one that only updates locals (a counting loop) is cheaper to make unknown.
 bool BlockWalker::loop_has_effects(const Instr& in) const {
-    const std::size_t end = in.match != wasm::no_index ? in.match : d_.instrs.size();
+    const std::size_t end = in.match != proto::wasm::no_index ? in.match : d_.instrs.size();
     for (std::size_t k = pc_ + 1; k < end; ++k) {
         const std::uint32_t x = d_.instrs[k].op;
         if ((x >= 0x36 && x <= 0x3e) || x == op::call || x == op::call_indirect ||
-            x == op::call_ref || x == wasm::prefixed(0xfc, 10) || x == wasm::prefixed(0xfc, 11)) {
+            x == op::call_ref || x == proto::wasm::prefixed(0xfc, 10) ||
+            x == proto::wasm::prefixed(0xfc, 11)) {
             return true;
         }
     }
@@ -196,7 +197,7 @@ bool BlockWalker::loop_has_effects(const Instr& in) const {
 }
 
 void BlockWalker::open_loop(const Instr& in) {
-    const std::size_t end = in.match != wasm::no_index ? in.match : d_.instrs.size();
+    const std::size_t end = in.match != proto::wasm::no_index ? in.match : d_.instrs.size();
     if (havoc_at_ == pc_ || end - pc_ > max_unrolled_body || !loop_has_effects(in)) {
         havoc_at_ = SIZE_MAX;
         havoc_loop(in);
@@ -230,7 +231,7 @@ void BlockWalker::abandon_unroll(std::size_t frame_index) {
 
 // A loop may run its body many times: whatever it writes is unknown inside it.
 void BlockWalker::havoc_loop(const Instr& in) {
-    const std::size_t end = in.match != wasm::no_index ? in.match : d_.instrs.size();
+    const std::size_t end = in.match != proto::wasm::no_index ? in.match : d_.instrs.size();
     spend(end - pc_, in);
     bool writes_memory = false;
     for (std::size_t k = pc_ + 1; k < end; ++k) {
@@ -243,12 +244,12 @@ void BlockWalker::havoc_loop(const Instr& in) {
             s_.globals[static_cast<std::uint32_t>(x.a)] = AbsVal::unknown(Unknown::loop);
         }
         if ((x.op >= 0x36 && x.op <= 0x3e) || x.op == op::call || x.op == op::call_indirect ||
-            x.op == op::call_ref || x.op == wasm::prefixed(0xfc, 8) ||
-            x.op == wasm::prefixed(0xfc, 10) || x.op == wasm::prefixed(0xfc, 11)) {
+            x.op == op::call_ref || x.op == proto::wasm::prefixed(0xfc, 8) ||
+            x.op == proto::wasm::prefixed(0xfc, 10) || x.op == proto::wasm::prefixed(0xfc, 11)) {
             writes_memory = true;
         }
     }
     if (writes_memory) s_.forget_memory(Unknown::loop);
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -18,7 +18,7 @@
 #include "probes/wasi_af/abstract_state.hpp"
 #include "proto/wasm/instructions.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 // Work bound per walk (instructions walked plus state slots copied at branches).
 inline constexpr std::size_t walk_work_budget = 20'000'000;
@@ -32,7 +32,7 @@ struct UnrollSnapshot {
 };
 
 struct Frame {
-    std::uint32_t op = wasm::op::block;
+    std::uint32_t op = proto::wasm::op::block;
     std::size_t height = 0;    // stack height below the block's parameters
     std::uint32_t params = 0;  // values a branch to a loop carries
     std::uint32_t results = 0;
@@ -57,47 +57,47 @@ struct Stop {
 
 class BlockWalker {
 protected:
-    BlockWalker(const wasm::Module& m, const wasm::DecodedBody& d, std::size_t* work)
+    BlockWalker(const proto::wasm::Module& m, const proto::wasm::DecodedBody& d, std::size_t* work)
         : m_(m), d_(d), work_(work) {}
     virtual ~BlockWalker() = default;
 
     // Runs the body from the first instruction until the function's frame closes.
     void run_body();
-    virtual void step(const wasm::Instr& in) = 0;
+    virtual void step(const proto::wasm::Instr& in) = 0;
     // The walker's records (socket calls seen) to keep or roll back with an abandoned unroll.
     virtual std::size_t record_mark() = 0;
     virtual void roll_back_records(std::size_t mark) = 0;
 
-    [[noreturn]] void stop(const wasm::Instr& in, const std::string& what);
+    [[noreturn]] void stop(const proto::wasm::Instr& in, const std::string& what);
     // Work bound per walk (instructions walked plus state slots copied at branches), shared by
     // the functions a walk follows, so a hostile body cannot make the walk quadratic.
-    void spend(std::size_t units, const wasm::Instr& in);
-    void open(const wasm::Instr& in, std::uint32_t kind);
-    void open_if(const wasm::Instr& in);
-    void open_loop(const wasm::Instr& in);
+    void spend(std::size_t units, const proto::wasm::Instr& in);
+    void open(const proto::wasm::Instr& in, std::uint32_t kind);
+    void open_if(const proto::wasm::Instr& in);
+    void open_loop(const proto::wasm::Instr& in);
     // Carries the current state to the target; the caller decides whether the path goes on.
-    void branch_to(std::uint64_t depth, const wasm::Instr& in);
-    void do_return(const wasm::Instr& in);
-    void do_else(const wasm::Instr& in);
+    void branch_to(std::uint64_t depth, const proto::wasm::Instr& in);
+    void do_return(const proto::wasm::Instr& in);
+    void do_else(const proto::wasm::Instr& in);
     void do_end();
 
-    const wasm::Module& m_;
-    const wasm::DecodedBody& d_;
+    const proto::wasm::Module& m_;
+    const proto::wasm::DecodedBody& d_;
     State s_;
     std::vector<Frame> frames_;
     std::size_t pc_ = 0;
     bool jumped_ = false;  // pc_ was set by a branch; do not advance
 
 private:
-    std::pair<std::uint32_t, std::uint32_t> block_arity(const wasm::Instr& in) const;
+    std::pair<std::uint32_t, std::uint32_t> block_arity(const proto::wasm::Instr& in) const;
     std::size_t skip_dead(std::size_t i);
     State carried(const Frame& f, std::uint32_t values) const;
-    void havoc_loop(const wasm::Instr& in);
-    bool loop_has_effects(const wasm::Instr& in) const;
+    void havoc_loop(const proto::wasm::Instr& in);
+    bool loop_has_effects(const proto::wasm::Instr& in) const;
     void abandon_unroll(std::size_t frame_index);
     bool end_of_unrolled_iteration();
     std::size_t* work_;
     std::size_t havoc_at_ = SIZE_MAX;  // a loop to enter without unrolling, after an abandon
 };
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

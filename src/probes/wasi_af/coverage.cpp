@@ -4,7 +4,7 @@
 
 #include "probes/wasi_af/lint_checks.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 namespace {
 
 const std::string judged_text = "judged";
@@ -102,13 +102,13 @@ std::size_t CoverageTally::judged() const {
         calls_.begin(), calls_.end(), [](const CallCoverage& c) { return c.judged(); }));
 }
 
-nlohmann::json CoverageTally::to_json(const wasm::Module& module, std::size_t limit) const {
+nlohmann::json CoverageTally::to_json(const proto::wasm::Module& module, std::size_t limit) const {
     nlohmann::json out = nlohmann::json::array();
     for (const CallCoverage& c : calls_) {
         if (out.size() >= limit) break;
         out.push_back({{"function", module.function_display_name(c.function_index)},
                        {"function_index", c.function_index},
-                       {"offset", wasm::hex_offset(c.offset)},
+                       {"offset", proto::wasm::hex_offset(c.offset)},
                        {"call", c.field},
                        {"judged", c.judged()},
                        {"family", c.family},
@@ -119,7 +119,7 @@ nlohmann::json CoverageTally::to_json(const wasm::Module& module, std::size_t li
     return out;
 }
 
-Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tally) {
+Finding not_judged_finding(const proto::wasm::Module& module, const CoverageTally& tally) {
     auto f = make_wasm_finding("ND-WASM-013", Severity::info, {});
     const std::size_t total = tally.calls().size(), open = tally.not_judged();
     f.title =
@@ -143,7 +143,7 @@ Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tall
         }
         const std::string where =
             c.field + " in " + module.function_display_name(c.function_index) + " (function " +
-            std::to_string(c.function_index) + ") at offset " + wasm::hex_offset(c.offset);
+            std::to_string(c.function_index) + ") at offset " + proto::wasm::hex_offset(c.offset);
         if (list.size() < 20) list.push_back({{"call", where}, {"reason", why}});
         if (list.size() <= 3) detail += (detail.empty() ? "" : "; ") + where + ": " + why;
     }
@@ -160,4 +160,4 @@ Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tall
     return f;
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

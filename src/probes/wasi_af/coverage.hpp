@@ -13,7 +13,7 @@
 #include "netdiag/model.hpp"
 #include "probes/wasi_af/function_analysis.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 // One aspect of a call: "judged", "n/a", or "unknown: <reason>".
 struct CallCoverage {
@@ -37,7 +37,7 @@ public:
     const std::vector<CallCoverage>& calls() const { return calls_; }
     std::size_t judged() const;
     std::size_t not_judged() const { return calls_.size() - judged(); }
-    nlohmann::json to_json(const wasm::Module& module, std::size_t limit) const;
+    nlohmann::json to_json(const proto::wasm::Module& module, std::size_t limit) const;
 
 private:
     CallCoverage* find(std::size_t offset);
@@ -47,6 +47,6 @@ private:
 
 // The info finding for a module with socket calls the lint could not judge; the reasons name
 // what made each one unknown.
-Finding not_judged_finding(const wasm::Module& module, const CoverageTally& tally);
+Finding not_judged_finding(const proto::wasm::Module& module, const CoverageTally& tally);
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

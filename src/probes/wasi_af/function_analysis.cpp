@@ -6,12 +6,12 @@
 #include "probes/wasi_af/control_flow.hpp"
 #include "probes/wasi_af/value_ops.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 namespace {
 
-using wasm::DecodedBody;
-using wasm::Instr;
-namespace op = wasm::op;
+using proto::wasm::DecodedBody;
+using proto::wasm::Instr;
+namespace op = proto::wasm::op;
 
 constexpr std::size_t max_call_depth = 8;
 // Functions that do not reach a socket call are followed only when small: the helpers that
@@ -333,7 +333,7 @@ private:
     }
 
     void call(std::uint32_t index, const Instr& in) {
-        const wasm::FuncType* t = m_.function_type(index);
+        const proto::wasm::FuncType* t = m_.function_type(index);
         if (t == nullptr) stop(in, "call to a function without a type");
         const std::size_t n = t->params.size(), results = t->results.size();
         std::vector<AbsVal> args(n);
@@ -389,7 +389,7 @@ private:
         } catch (const Stop& stop) {
             w_.facts.stopped.push_back(m_.function_display_name(index) + " (function " +
                                        std::to_string(index) + "): stopped: " + stop.why);
-        } catch (const wasm::DecodeFailure&) {
+        } catch (const proto::wasm::DecodeFailure&) {
             // The lint reports broken bodies on its own; the call is simply not followed.
         }
         spend(1, in);
@@ -402,7 +402,7 @@ private:
                      const Instr& in) {
         CallFact fact;
         fact.call = info.call;
-        if (const wasm::Import* imp = m_.function_import(index)) fact.field = imp->field;
+        if (const proto::wasm::Import* imp = m_.function_import(index)) fact.field = imp->field;
         fact.offset = in.offset;
         fact.function_index = function_;
         fact.via = chain_;
@@ -453,8 +453,8 @@ private:
     std::vector<std::uint32_t> chain_;
     std::shared_ptr<const DecodedBody> decoded_;  // keeps d_ alive while the walk runs
     std::vector<Saved> saved_;
-    const wasm::FunctionBody* body_ = nullptr;
-    const wasm::FuncType* type_ = nullptr;
+    const proto::wasm::FunctionBody* body_ = nullptr;
+    const proto::wasm::FuncType* type_ = nullptr;
 };
 
 ModuleView::Helper helper_by_name(const std::string& name) {
@@ -465,7 +465,7 @@ ModuleView::Helper helper_by_name(const std::string& name) {
 
 }  // namespace
 
-ModuleView::ModuleView(const wasm::Module& module,
+ModuleView::ModuleView(const proto::wasm::Module& module,
                        const std::vector<std::optional<SocketImportInfo>>& socket_imports,
                        const std::vector<bool>& reaches_socket)
     : module_(module),
@@ -482,16 +482,17 @@ bool ModuleView::reaches_socket(std::uint32_t index) const {
 }
 
 ModuleView::Helper ModuleView::helper(std::uint32_t index) const {
-    if (const wasm::Import* imp = module_.function_import(index)) return helper_by_name(imp->field);
+    if (const proto::wasm::Import* imp = module_.function_import(index))
+        return helper_by_name(imp->field);
     if (index < module_.function_names.size()) return helper_by_name(module_.function_names[index]);
     return Helper::none;
 }
 
-std::shared_ptr<const wasm::DecodedBody> ModuleView::body(std::uint32_t index) {
+std::shared_ptr<const proto::wasm::DecodedBody> ModuleView::body(std::uint32_t index) {
     auto it = bodies_.find(index);
     if (it != bodies_.end()) return it->second;
-    auto decoded = std::make_shared<wasm::DecodedBody>();
-    wasm::decode_body(module_, module_.bodies[index - module_.imported_functions], *decoded);
+    auto decoded = std::make_shared<proto::wasm::DecodedBody>();
+    proto::wasm::decode_body(module_, module_.bodies[index - module_.imported_functions], *decoded);
     if (cached_instructions_ + decoded->instrs.size() > max_cached_instructions) {
         bodies_.clear();  // the walkers still using a body keep their own share of it
         cached_instructions_ = 0;
@@ -510,7 +511,7 @@ bool ModuleView::is_small_helper(std::uint32_t index) {
         if (module_.bodies[index - module_.imported_functions].code.size() <= max_helper_code) {
             const auto decoded = body(index);
             known = std::none_of(decoded->instrs.begin(), decoded->instrs.end(),
-                                 [](const wasm::Instr& in) { return in.op == op::loop; })
+                                 [](const proto::wasm::Instr& in) { return in.op == op::loop; })
                         ? 1
                         : 0;
         }
@@ -522,16 +523,16 @@ WalkFacts walk_from(ModuleView& view, std::uint32_t root) {
     WalkFacts facts;
     facts.root = root;
     Walk walk{view, facts};
-    const wasm::Module& m = view.module();
+    const proto::wasm::Module& m = view.module();
     try {
         std::shared_ptr<const DecodedBody> body = view.body(root);
         State entry;
-        if (const wasm::FuncType* t = m.function_type(root)) {
+        if (const proto::wasm::FuncType* t = m.function_type(root)) {
             // The root's i32 parameters are bases: a structure it is handed by pointer is read
             // and written consistently, while its contents stay unknown.
             for (std::size_t p = 0; p < t->params.size(); ++p) {
                 entry.stack.push_back(
-                    t->params[p] == wasm::ValType::i32
+                    t->params[p] == proto::wasm::ValType::i32
                         ? AbsVal::pointer(base_param_tag | static_cast<std::uint32_t>(p), 0)
                         : AbsVal::unknown(Unknown::parameter));
             }
@@ -541,11 +542,11 @@ WalkFacts walk_from(ModuleView& view, std::uint32_t root) {
     } catch (const Stop& stop) {
         facts.stopped.push_back(m.function_display_name(root) + " (function " +
                                 std::to_string(root) + "): stopped: " + stop.why);
-    } catch (const wasm::DecodeFailure&) {
+    } catch (const proto::wasm::DecodeFailure&) {
         // Reported by the lint, which decodes every body before walking.
     }
     facts.steps = walk.work;
     return facts;
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

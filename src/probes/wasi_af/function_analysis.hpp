@@ -17,7 +17,7 @@
 #include "probes/wasi_af/wasix_abi.hpp"
 #include "proto/wasm/instructions.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 // A socket made during a walk: by a sock_open (or sock_accept) call site.
 struct SocketRecord {
@@ -60,29 +60,30 @@ struct WalkFacts {
 // which functions reach a socket call, and the decoded bodies it has followed.
 class ModuleView {
 public:
-    ModuleView(const wasm::Module& module,
+    ModuleView(const proto::wasm::Module& module,
                const std::vector<std::optional<SocketImportInfo>>& socket_imports,
                const std::vector<bool>& reaches_socket);
 
-    const wasm::Module& module() const { return module_; }
+    const proto::wasm::Module& module() const { return module_; }
     const DataImage& data() const { return data_; }
     const std::optional<SocketImportInfo>* socket_import(std::uint32_t index) const;
     bool reaches_socket(std::uint32_t index) const;
     enum class Helper : std::uint8_t { none, memset, memcpy };
     Helper helper(std::uint32_t index) const;
-    // The decoded body of defined function `index`; throws wasm::DecodeFailure. Bodies are kept
-    // for reuse up to a bound on their total size (walkers share ownership of the ones in use).
-    std::shared_ptr<const wasm::DecodedBody> body(std::uint32_t index);
+    // The decoded body of defined function `index`; throws proto::wasm::DecodeFailure. Bodies are
+    // kept for reuse up to a bound on their total size (walkers share ownership of the ones in
+    // use).
+    std::shared_ptr<const proto::wasm::DecodedBody> body(std::uint32_t index);
     // A function that reaches no socket call is followed (for the value it returns or the memory
     // it writes) only when it is small and has no loop: htons, getters, constant returners.
     bool is_small_helper(std::uint32_t index);
 
 private:
-    const wasm::Module& module_;
+    const proto::wasm::Module& module_;
     const std::vector<std::optional<SocketImportInfo>>& socket_imports_;
     const std::vector<bool>& reaches_socket_;
     DataImage data_;
-    std::map<std::uint32_t, std::shared_ptr<const wasm::DecodedBody>> bodies_;
+    std::map<std::uint32_t, std::shared_ptr<const proto::wasm::DecodedBody>> bodies_;
     std::size_t cached_instructions_ = 0;
     std::vector<std::int8_t> small_helper_;  // -1 not yet known, 0 no, 1 yes
 };
@@ -90,4 +91,4 @@ private:
 // Walks from defined function `root` (its i32 parameters are the bases of addresses).
 WalkFacts walk_from(ModuleView& view, std::uint32_t root);
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -9,20 +9,20 @@
 #include "probes/wasi_af/shared_walks.hpp"
 #include "proto/wasm/instructions.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 namespace {
 
-Finding import_not_provided(const wasm::Import& imp) {
+Finding import_not_provided(const proto::wasm::Import& imp) {
     auto f = make_wasm_finding("ND-WASM-009", Severity::error, {});
     f.title = imp.field + " imported from " + imp.module + ", which does not provide it";
     f.detail = "import \"" + imp.module + "\" \"" + imp.field + "\" at offset " +
-               wasm::hex_offset(imp.offset) +
+               proto::wasm::hex_offset(imp.offset) +
                ": WASI preview 1 has only sock_accept, "
                "sock_recv, sock_send and sock_shutdown; a runtime will refuse to instantiate "
                "the module (unknown import)";
     f.evidence = {{"import_module", imp.module},
                   {"import_field", imp.field},
-                  {"offset", wasm::hex_offset(imp.offset)}};
+                  {"offset", proto::wasm::hex_offset(imp.offset)}};
     f.remedy = {
         "Import WASIX socket calls from \"wasix_32v1\" (\"wasix_64v1\" for wasm64) and "
         "run the module on a WASIX runtime"};
@@ -32,8 +32,8 @@ Finding import_not_provided(const wasm::Import& imp) {
 // Largest function body the walk keeps in memory (about 32 bytes per instruction).
 constexpr std::size_t max_walked_body = std::size_t{16} << 20;
 
-bool is_error(wasm::DecodeErrorKind kind) {
-    return kind == wasm::DecodeErrorKind::malformed;
+bool is_error(proto::wasm::DecodeErrorKind kind) {
+    return kind == proto::wasm::DecodeErrorKind::malformed;
 }
 
 // The module's direct call graph, read once for modules with socket imports.
@@ -44,7 +44,8 @@ struct CallGraph {
     std::vector<bool> has_reaching_caller;            // by function index
 };
 
-void mark_reaching(const wasm::Module& module, CallGraph& g, const std::vector<bool>& is_target) {
+void mark_reaching(const proto::wasm::Module& module, CallGraph& g,
+                   const std::vector<bool>& is_target) {
     const std::uint32_t n = module.function_count();
     g.reaches_socket.assign(n, false);
     g.calls_socket.assign(n, false);
@@ -77,15 +78,16 @@ void mark_reaching(const wasm::Module& module, CallGraph& g, const std::vector<b
 }
 
 // Socket call sites of one function, for the coverage tally.
-void list_sites(const wasm::Module& module, std::uint32_t index, const wasm::DecodedBody& body,
-                const std::vector<bool>& is_target, CoverageTally& tally) {
-    for (const wasm::Instr& in : body.instrs) {
-        if ((in.op != wasm::op::call && in.op != wasm::op::return_call) ||
+void list_sites(const proto::wasm::Module& module, std::uint32_t index,
+                const proto::wasm::DecodedBody& body, const std::vector<bool>& is_target,
+                CoverageTally& tally) {
+    for (const proto::wasm::Instr& in : body.instrs) {
+        if ((in.op != proto::wasm::op::call && in.op != proto::wasm::op::return_call) ||
             static_cast<std::uint64_t>(in.a) >= is_target.size() ||
             !is_target[static_cast<std::size_t>(in.a)]) {
             continue;
         }
-        const wasm::Import* imp = module.function_import(static_cast<std::uint32_t>(in.a));
+        const proto::wasm::Import* imp = module.function_import(static_cast<std::uint32_t>(in.a));
         tally.add_site(index, in.offset, imp ? imp->field : std::string());
     }
 }
@@ -96,47 +98,47 @@ Finding unreadable_module_finding(const proto::DecodeError& error) {
     auto f = make_wasm_finding("ND-WASM-010",
                                is_error(error.kind) ? Severity::error : Severity::warning, {});
     switch (error.kind) {
-        case wasm::DecodeErrorKind::malformed:
+        case proto::wasm::DecodeErrorKind::malformed:
             f.title = "Malformed WebAssembly module";
             break;
-        case wasm::DecodeErrorKind::unsupported:
+        case proto::wasm::DecodeErrorKind::unsupported:
             f.title = "WebAssembly feature not supported by the lint";
             break;
-        case wasm::DecodeErrorKind::limit:
+        case proto::wasm::DecodeErrorKind::limit:
             f.title = "WebAssembly module exceeds a limit of the lint";
             break;
     }
     f.detail = error.message;
-    f.evidence = {{"offset", wasm::hex_offset(error.offset)},
-                  {"kind", error.kind == wasm::DecodeErrorKind::malformed     ? "malformed"
-                           : error.kind == wasm::DecodeErrorKind::unsupported ? "unsupported"
-                                                                              : "limit"}};
+    f.evidence = {{"offset", proto::wasm::hex_offset(error.offset)},
+                  {"kind", error.kind == proto::wasm::DecodeErrorKind::malformed     ? "malformed"
+                           : error.kind == proto::wasm::DecodeErrorKind::unsupported ? "unsupported"
+                                                                                     : "limit"}};
     switch (error.kind) {
-        case wasm::DecodeErrorKind::malformed:
+        case proto::wasm::DecodeErrorKind::malformed:
             f.remedy = {
                 "Check the file with `wasm-objdump -h FILE` or `wasm-validate FILE` "
                 "(Debian package wabt)",
                 "Rebuild the module; a truncated file often comes from an interrupted "
                 "copy or download"};
             break;
-        case wasm::DecodeErrorKind::unsupported:
+        case proto::wasm::DecodeErrorKind::unsupported:
             f.remedy = {
                 "Lint the core modules inside a component, or build without the "
                 "proposal named in the detail"};
             break;
-        case wasm::DecodeErrorKind::limit:
+        case proto::wasm::DecodeErrorKind::limit:
             f.remedy = {"Review this function's socket calls by hand: wasm-objdump -d FILE"};
             break;
     }
     return f;
 }
 
-LintResult lint_module(const wasm::Module& module, const std::function<bool()>& cancelled) {
+LintResult lint_module(const proto::wasm::Module& module, const std::function<bool()>& cancelled) {
     LintResult result;
     std::vector<std::optional<SocketImportInfo>> socket_imports(module.imported_functions);
     std::vector<bool> is_target(module.function_count(), false);
     for (std::uint32_t i = 0; i < module.imported_functions; ++i) {
-        const wasm::Import* imp = module.function_import(i);
+        const proto::wasm::Import* imp = module.function_import(i);
         auto info = classify_socket_import(imp->module, imp->field);
         if (!info) continue;
         ++result.socket_imports;
@@ -162,7 +164,7 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
     std::vector<std::optional<PassiveCall>> passive(sockets ? module.bodies.size() : 0);
     constexpr std::size_t max_body_findings = 5;
     std::size_t broken_bodies = 0, last_body_finding = 0;
-    wasm::BodyOutline outline;
+    proto::wasm::BodyOutline outline;
     for (std::uint32_t b = 0; b < module.bodies.size(); ++b) {
         if (cancelled && (b % 256) == 0 && cancelled()) {
             result.cancelled = true;
@@ -172,17 +174,17 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
         try {
             ++result.functions;
             if (!sockets) {
-                (void)wasm::body_calls_any(module, module.bodies[b], is_target);
+                (void)proto::wasm::body_calls_any(module, module.bodies[b], is_target);
                 continue;
             }
-            wasm::outline_body(module, module.bodies[b], outline);
+            proto::wasm::outline_body(module, module.bodies[b], outline);
             std::vector<std::uint32_t>& callees = graph.callees[b];
             callees.reserve(outline.calls.size());
             for (const auto& call : outline.calls) callees.push_back(call.callee);
             std::sort(callees.begin(), callees.end());
             callees.erase(std::unique(callees.begin(), callees.end()), callees.end());
             passive[b] = passive_call(module, index, outline);
-        } catch (const wasm::DecodeFailure& e) {
+        } catch (const proto::wasm::DecodeFailure& e) {
             // A body the decoder refuses: report it, keep linting the other functions.
             broken[b] = true;
             const std::string name = module.function_display_name(index);
@@ -288,4 +290,4 @@ LintResult lint_module(const wasm::Module& module, const std::function<bool()>& 
     return result;
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -12,7 +12,7 @@
 #include "probes/wasi_af/coverage.hpp"
 #include "proto/wasm/module.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 struct LintResult {
     std::vector<Finding> findings;          // docs paths are left for the caller to fill
@@ -30,10 +30,11 @@ struct LintResult {
 };
 
 // `cancelled` is polled between functions; when it returns true the lint stops early.
-LintResult lint_module(const wasm::Module& module, const std::function<bool()>& cancelled = {});
+LintResult lint_module(const proto::wasm::Module& module,
+                       const std::function<bool()>& cancelled = {});
 
 // The finding for a module that could not be read: error for malformed input, warning for
 // valid input netdiag does not support or limits it refuses.
 Finding unreadable_module_finding(const proto::DecodeError& error);
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -4,11 +4,11 @@
 #include <set>
 #include <string>
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 namespace {
 
 std::string hex(std::size_t v) {
-    return wasm::hex_offset(v);
+    return proto::wasm::hex_offset(v);
 }
 
 std::string arg_text(const AbsVal& v) {
@@ -39,7 +39,7 @@ nlohmann::json arg_json(const AbsVal& v) {
 
 // Where an address lives, for the reader: "0x10" (absolute) or "sp-24" (in a stack frame).
 std::string memory_text(const AbsVal& p) {
-    if (p.is_const()) return wasm::hex_offset(static_cast<std::size_t>(p.value));
+    if (p.is_const()) return proto::wasm::hex_offset(static_cast<std::size_t>(p.value));
     return arg_text(p);
 }
 
@@ -91,7 +91,7 @@ std::string ipv4_evidence(const AddrBytes& a) {
 
 class Checker {
 public:
-    Checker(const wasm::Module& m, const WalkFacts& f, std::vector<Finding>& out)
+    Checker(const proto::wasm::Module& m, const WalkFacts& f, std::vector<Finding>& out)
         : m_(m), f_(f), out_(out) {}
 
     void run() {
@@ -324,7 +324,7 @@ private:
         out_.push_back(std::move(f));
     }
 
-    const wasm::Module& m_;
+    const proto::wasm::Module& m_;
     const WalkFacts& f_;
     std::vector<Finding>& out_;
     std::set<std::uint32_t> flagged_unbound_;
@@ -337,8 +337,9 @@ bool port_looks_byte_swapped(std::uint32_t native, std::uint32_t swapped) {
     return is_well_known_port(swapped) || (swapped >= 1000 && swapped % 100 == 0);
 }
 
-void check_walk(const wasm::Module& module, const WalkFacts& facts, std::vector<Finding>& out) {
+void check_walk(const proto::wasm::Module& module, const WalkFacts& facts,
+                std::vector<Finding>& out) {
     Checker(module, facts, out).run();
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -7,7 +7,7 @@
 
 #include "netdiag/wat_convert.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 namespace fs = std::filesystem;
 
 namespace {
@@ -69,4 +69,4 @@ LoadedModule load_module(const ModuleInput& input, std::chrono::steady_clock::ti
     return out;
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -11,7 +11,7 @@
 
 #include "netdiag/mapped_file.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 struct ModuleInput {
     std::string path;
@@ -37,4 +37,4 @@ struct LoadedModule {
 
 LoadedModule load_module(const ModuleInput& input, std::chrono::steady_clock::time_point deadline);
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -2,10 +2,10 @@
 
 #include "probes/wasi_af/control_flow.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 namespace {
 
-namespace op = wasm::op;
+namespace op = proto::wasm::op;
 
 // Instructions the walk models without any effect outside the function's own stack and locals
 // and without a reason to stop: structure, br_if, locals, global reads, loads, constants,
@@ -28,20 +28,20 @@ constexpr std::uint64_t max_instructions = 1u << 20;  // keeps the bound's arith
 
 }  // namespace
 
-std::optional<PassiveCall> passive_call(const wasm::Module& module, std::uint32_t index,
-                                        const wasm::BodyOutline& outline) {
+std::optional<PassiveCall> passive_call(const proto::wasm::Module& module, std::uint32_t index,
+                                        const proto::wasm::BodyOutline& outline) {
     static const std::bitset<256> inert = inert_opcodes();
     if (outline.calls.size() != 1 || !outline.labels_in_range) return std::nullopt;
     if ((outline.opcodes & ~inert).any()) return std::nullopt;
-    const wasm::BodyOutline::Call& c = outline.calls.front();
+    const proto::wasm::BodyOutline::Call& c = outline.calls.front();
     // At the function's top level, followed only by the function's final `end`.
     if (c.tail || c.depth != 1 || std::uint64_t{c.at} + 2 != outline.instructions) {
         return std::nullopt;
     }
     if (c.callee < module.imported_functions) return std::nullopt;
-    const wasm::FuncType* callee_type = module.function_type(c.callee);
+    const proto::wasm::FuncType* callee_type = module.function_type(c.callee);
     if (callee_type == nullptr || !callee_type->params.empty()) return std::nullopt;
-    const wasm::FuncType* own_type = module.function_type(index);
+    const proto::wasm::FuncType* own_type = module.function_type(index);
     if (own_type == nullptr || index < module.imported_functions) return std::nullopt;
     const std::uint64_t declared = module.bodies[index - module.imported_functions].local_count;
     const std::uint64_t locals = own_type->params.size() + declared;
@@ -66,4 +66,4 @@ void SharedWalks::record(const PassiveCall& call, const WalkFacts& facts) {
     steps_by_callee_.emplace(call.callee, facts.steps);
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -15,7 +15,7 @@
 #include "probes/wasi_af/function_analysis.hpp"
 #include "proto/wasm/instructions.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 // The one call of a root of that shape, and how much work its walk spends at most before and
 // after the call (the instructions and the state copies of its branches).
@@ -25,8 +25,8 @@ struct PassiveCall {
 };
 
 // Whether defined function `index`, outlined as `outline`, has that shape.
-std::optional<PassiveCall> passive_call(const wasm::Module& module, std::uint32_t index,
-                                        const wasm::BodyOutline& outline);
+std::optional<PassiveCall> passive_call(const proto::wasm::Module& module, std::uint32_t index,
+                                        const proto::wasm::BodyOutline& outline);
 
 class SharedWalks {
 public:
@@ -40,4 +40,4 @@ private:
     std::unordered_map<std::uint32_t, std::size_t> steps_by_callee_;  // of the walk that stands
 };
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -2,7 +2,7 @@
 
 #include <bit>
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 namespace {
 
 std::int64_t from32(std::uint32_t v) {
@@ -263,4 +263,4 @@ std::string hex_code(std::uint32_t v) {
     return s;
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -9,7 +9,7 @@
 
 #include "probes/wasi_af/abstract_value.hpp"
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 // `a op b` for the i32/i64 integer arithmetic, bitwise, shift, rotate and comparison opcodes;
 // i32 results are zero-extended. nullopt for any other opcode (or a division by zero).
@@ -33,4 +33,4 @@ bool is_unary_numeric(std::uint32_t opcode);
 
 std::string hex_code(std::uint32_t v);  // "fd0c"
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

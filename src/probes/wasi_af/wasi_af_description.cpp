@@ -3,9 +3,9 @@
 #include "probes/wasi_af/wasi_af_options.hpp"
 #include "probes/wasi_af/wasi_af_probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::wasi_af {
 
-ProbeDescription wasi_af_description() {
+ProbeDescription description() {
     using namespace option_builders;
     return {
         .id = "wasi-af",
@@ -44,8 +44,8 @@ ProbeDescription wasi_af_description() {
                 {"ND-WASM-012", Severity::info, "Module not fully linted"},
                 {"ND-WASM-013", Severity::info, "Socket calls the lint could not judge"},
             },
-        .make = [] { return make_wasi_af_probe(); },
+        .make = [] { return make_probe(); },
     };
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::wasi_af

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-namespace netdiag {
+namespace netdiag::probes::wasi_af {
 
 struct WasiAfOptions {
     std::vector<std::string> paths;  // .wasm or .wat files, or folders of them
 };
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::wasi_af

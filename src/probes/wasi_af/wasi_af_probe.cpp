@@ -8,7 +8,7 @@
 #include "probes/wasi_af/lint_checks.hpp"
 #include "probes/wasi_af/module_inputs.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::wasi_af {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -18,7 +18,7 @@ double ms_since(Clock::time_point start) {
 }
 
 Finding input_problem(const std::string& path, const std::string& why, bool tool_missing) {
-    auto f = wasi_af::make_wasm_finding("ND-WASM-011", Severity::error, {});
+    auto f = probes::wasi_af::make_wasm_finding("ND-WASM-011", Severity::error, {});
     f.title = tool_missing ? "Cannot convert WebAssembly text: wat2wasm is not installed"
                            : "Cannot read WebAssembly input " + path;
     f.detail = path + ": " + why;
@@ -31,8 +31,8 @@ Finding input_problem(const std::string& path, const std::string& why, bool tool
     return f;
 }
 
-Finding not_fully_linted(const std::string& path, const wasi_af::LintResult& r) {
-    auto f = wasi_af::make_wasm_finding("ND-WASM-012", Severity::info, {});
+Finding not_fully_linted(const std::string& path, const probes::wasi_af::LintResult& r) {
+    auto f = probes::wasi_af::make_wasm_finding("ND-WASM-012", Severity::info, {});
     f.evidence = {{"file", path}};
     if (r.socket_imports == 0) {
         f.title = "Module imports no WASI/WASIX socket functions: nothing to lint";
@@ -70,7 +70,7 @@ public:
         nlohmann::json files = nlohmann::json::array();
         std::size_t total_bytes = 0;
         const auto started = Clock::now();
-        for (const wasi_af::ModuleInput& input : wasi_af::expand_inputs(paths)) {
+        for (const probes::wasi_af::ModuleInput& input : probes::wasi_af::expand_inputs(paths)) {
             if (ctx.cancelled()) {
                 result.status = ProbeStatus::error;
                 result.reason = "deadline reached before every module was linted";
@@ -103,11 +103,11 @@ private:
         result.findings.push_back(std::move(f));
     }
 
-    nlohmann::json lint_file(ProbeContext& ctx, const wasi_af::ModuleInput& input,
+    nlohmann::json lint_file(ProbeContext& ctx, const probes::wasi_af::ModuleInput& input,
                              ProbeResult& result, std::size_t& total_bytes) {
         nlohmann::json m = {{"file", input.path}};
         auto t0 = Clock::now();
-        wasi_af::LoadedModule loaded = wasi_af::load_module(input, ctx.deadline());
+        probes::wasi_af::LoadedModule loaded = probes::wasi_af::load_module(input, ctx.deadline());
         m["load_ms"] = ms_since(t0);
         if (!loaded.error.empty()) {
             add(result, input_problem(input.path, loaded.error, loaded.tool_missing), input.path);
@@ -117,18 +117,19 @@ private:
         total_bytes += loaded.size;
         m["bytes"] = loaded.size;
         t0 = Clock::now();
-        const auto parsed = wasm::read_module(loaded.bytes());
+        const auto parsed = proto::wasm::read_module(loaded.bytes());
         m["parse_ms"] = ms_since(t0);
         if (!parsed) {
-            Finding f = wasi_af::unreadable_module_finding(parsed.error());
+            Finding f = probes::wasi_af::unreadable_module_finding(parsed.error());
             f.detail = input.path + ": " + f.detail;
             add(result, std::move(f), input.path);
             m["error"] = parsed.error().message;
             return m;
         }
-        const wasm::Module& module = parsed.value();
+        const proto::wasm::Module& module = parsed.value();
         t0 = Clock::now();
-        wasi_af::LintResult lint = wasi_af::lint_module(module, [&ctx] { return ctx.cancelled(); });
+        probes::wasi_af::LintResult lint =
+            probes::wasi_af::lint_module(module, [&ctx] { return ctx.cancelled(); });
         m["lint_ms"] = ms_since(t0);
         m["sections"] = module.sections.size();
         m["functions"] = lint.functions;
@@ -151,7 +152,7 @@ private:
             add(result, std::move(f), input.path);
         }
         if (lint.coverage.not_judged() > 0) {
-            add(result, wasi_af::not_judged_finding(module, lint.coverage), input.path);
+            add(result, probes::wasi_af::not_judged_finding(module, lint.coverage), input.path);
         }
         const bool nothing_to_lint = lint.socket_imports == 0 && lint.findings.empty();
         if (nothing_to_lint || !lint.not_analysed.empty()) {
@@ -163,8 +164,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Probe> make_wasi_af_probe() {
+std::unique_ptr<Probe> make_probe() {
     return std::make_unique<WasiAfProbe>();
 }
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::wasi_af

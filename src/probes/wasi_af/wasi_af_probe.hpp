@@ -9,10 +9,10 @@
 
 #include "netdiag/probe.hpp"
 
-namespace netdiag {
+namespace netdiag::probes::wasi_af {
 
-std::unique_ptr<Probe> make_wasi_af_probe();
+std::unique_ptr<Probe> make_probe();
 // Everything the registry and the CLI need to know about this probe.
-ProbeDescription wasi_af_description();
+ProbeDescription description();
 
-}  // namespace netdiag
+}  // namespace netdiag::probes::wasi_af

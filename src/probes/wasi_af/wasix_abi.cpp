@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 std::optional<SocketImportInfo> classify_socket_import(std::string_view module,
                                                        std::string_view field) {
@@ -103,4 +103,4 @@ bool is_well_known_port(std::uint32_t port) {
     return std::find(std::begin(ports), std::end(ports), port) != std::end(ports);
 }
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace netdiag::wasi_af {
+namespace netdiag::probes::wasi_af {
 
 enum class SocketCall {
     open,     // sock_open(af, socktype, proto, ret_fd_ptr)
@@ -57,4 +57,4 @@ std::string socktype_problem(std::int64_t type);
 // Ports a person is likely to mean: used to judge which byte order a port was written in.
 bool is_well_known_port(std::uint32_t port);
 
-}  // namespace netdiag::wasi_af
+}  // namespace netdiag::probes::wasi_af

@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-namespace netdiag::spice {
+namespace netdiag::proto::spice {
 
 class ByteReader {
 public:
@@ -71,4 +71,4 @@ private:
     std::vector<std::uint8_t> out_;
 };
 
-}  // namespace netdiag::spice
+}  // namespace netdiag::proto::spice

@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace netdiag::spice {
+namespace netdiag::proto::spice {
 namespace {
 
 constexpr std::array<std::string_view, 12> channel_names{
@@ -107,4 +107,4 @@ std::string main_server_message_name(std::uint16_t type) {
     }
 }
 
-}  // namespace netdiag::spice
+}  // namespace netdiag::proto::spice

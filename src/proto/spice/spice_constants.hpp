@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace netdiag::spice {
+namespace netdiag::proto::spice {
 
 inline constexpr std::uint32_t link_magic = 0x51444552;  // the bytes "REDQ"
 inline constexpr std::uint32_t protocol_major = 2;
@@ -120,4 +120,4 @@ inline constexpr std::uint16_t main_attach_channels = 104;
 // "MAIN_INIT" for 103 on the main channel, "PING" for 4; "MSG_<n>" otherwise.
 std::string main_server_message_name(std::uint16_t type);
 
-}  // namespace netdiag::spice
+}  // namespace netdiag::proto::spice

@@ -6,7 +6,7 @@
 
 #include "proto/spice/byte_io.hpp"
 
-namespace netdiag::spice {
+namespace netdiag::proto::spice {
 namespace {
 
 void write_caps(ByteWriter& w, const std::vector<std::uint32_t>& caps) {
@@ -158,4 +158,4 @@ proto::Decoded<std::uint32_t> decode_u32(std::span<const std::uint8_t> bytes) {
     return ByteReader(bytes).u32();
 }
 
-}  // namespace netdiag::spice
+}  // namespace netdiag::proto::spice

@@ -10,7 +10,7 @@
 #include "proto/decoded.hpp"
 #include "proto/spice/spice_constants.hpp"
 
-namespace netdiag::spice {
+namespace netdiag::proto::spice {
 
 struct LinkHeader {
     std::uint32_t magic = link_magic;
@@ -56,4 +56,4 @@ proto::Decoded<std::uint32_t> decode_u32(std::span<const std::uint8_t> bytes);
 inline constexpr std::uint32_t auth_mechanism_spice = 1;
 inline constexpr std::uint32_t auth_mechanism_sasl = 2;
 
-}  // namespace netdiag::spice
+}  // namespace netdiag::proto::spice

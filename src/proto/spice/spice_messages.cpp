@@ -4,7 +4,7 @@
 
 #include "proto/spice/byte_io.hpp"
 
-namespace netdiag::spice {
+namespace netdiag::proto::spice {
 namespace {
 
 std::optional<proto::DecodeError> need(std::span<const std::uint8_t> body, std::size_t size,
@@ -197,4 +197,4 @@ std::vector<std::uint8_t> encode_pong(const Ping& p) {
     return encode_ping(p, 0);
 }
 
-}  // namespace netdiag::spice
+}  // namespace netdiag::proto::spice

@@ -11,7 +11,7 @@
 #include "proto/decoded.hpp"
 #include "proto/spice/spice_constants.hpp"
 
-namespace netdiag::spice {
+namespace netdiag::proto::spice {
 
 // Mini header when both sides announced MINI_HEADER, else the full data header.
 enum class HeaderKind { mini, full };
@@ -90,4 +90,4 @@ std::vector<std::uint8_t> encode_ping(const Ping& ping, std::size_t padding = 0)
 // PONG echoes the id and timestamp.
 std::vector<std::uint8_t> encode_pong(const Ping& ping);
 
-}  // namespace netdiag::spice
+}  // namespace netdiag::proto::spice

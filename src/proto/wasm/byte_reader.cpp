@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace netdiag::wasm {
+namespace netdiag::proto::wasm {
 
 std::string hex_offset(std::size_t offset) {
     char buf[32];
@@ -149,4 +149,4 @@ bool is_valid_utf8(std::span<const std::uint8_t> s) {
     return true;
 }
 
-}  // namespace netdiag::wasm
+}  // namespace netdiag::proto::wasm

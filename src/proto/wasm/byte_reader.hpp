@@ -12,7 +12,7 @@
 
 #include "proto/decoded.hpp"
 
-namespace netdiag::wasm {
+namespace netdiag::proto::wasm {
 
 // Why a read failed, the kinds every codec shares: `unsupported` is valid WebAssembly that this
 // reader does not model (a proposal it does not know); `limit` is a size netdiag refuses to
@@ -99,4 +99,4 @@ private:
 
 bool is_valid_utf8(std::span<const std::uint8_t> bytes);
 
-}  // namespace netdiag::wasm
+}  // namespace netdiag::proto::wasm

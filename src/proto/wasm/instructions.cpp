@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string>
 
-namespace netdiag::wasm {
+namespace netdiag::proto::wasm {
 namespace {
 
 std::string hex2(std::uint32_t b) {
@@ -441,4 +441,4 @@ void outline_body(const Module& module, const FunctionBody& body, BodyOutline& o
     decoder.run();
 }
 
-}  // namespace netdiag::wasm
+}  // namespace netdiag::proto::wasm

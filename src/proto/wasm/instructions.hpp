@@ -11,7 +11,7 @@
 
 #include "proto/wasm/module.hpp"
 
-namespace netdiag::wasm {
+namespace netdiag::proto::wasm {
 
 // Opcodes with a prefix byte (0xfc, 0xfd, 0xfe) are stored as prefix << 24 | sub-opcode.
 constexpr std::uint32_t prefixed(std::uint8_t prefix, std::uint32_t sub) {
@@ -89,4 +89,4 @@ struct BodyOutline {
 // Decodes a body without storing it and fills `out` (cleared first). Same checks as decode_body.
 void outline_body(const Module& module, const FunctionBody& body, BodyOutline& out);
 
-}  // namespace netdiag::wasm
+}  // namespace netdiag::proto::wasm

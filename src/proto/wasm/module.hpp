@@ -11,7 +11,7 @@
 
 #include "proto/wasm/byte_reader.hpp"
 
-namespace netdiag::wasm {
+namespace netdiag::proto::wasm {
 
 enum class ValType : std::uint8_t {
     i32 = 0x7f,
@@ -103,4 +103,4 @@ proto::Decoded<Module> read_module(std::span<const std::uint8_t> bytes);
 
 const char* section_name(std::uint8_t id);
 
-}  // namespace netdiag::wasm
+}  // namespace netdiag::proto::wasm

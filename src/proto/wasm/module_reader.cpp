@@ -6,7 +6,7 @@
 
 #include "proto/wasm/module_reader.hpp"
 
-namespace netdiag::wasm {
+namespace netdiag::proto::wasm {
 
 const char* section_name(std::uint8_t id) {
     static constexpr std::array<const char*, 14> names = {
@@ -293,4 +293,4 @@ std::string Module::function_display_name(std::uint32_t index) const {
     return "func[" + std::to_string(index) + "]";
 }
 
-}  // namespace netdiag::wasm
+}  // namespace netdiag::proto::wasm

@@ -9,7 +9,7 @@
 
 #include "proto/wasm/module.hpp"
 
-namespace netdiag::wasm {
+namespace netdiag::proto::wasm {
 
 class ModuleReader {
 public:
@@ -49,4 +49,4 @@ private:
     std::uint8_t current_id_ = 0;
 };
 
-}  // namespace netdiag::wasm
+}  // namespace netdiag::proto::wasm

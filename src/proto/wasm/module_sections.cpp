@@ -1,7 +1,7 @@
 // The entries of the sections netdiag uses: types, imports, functions, exports, code, data.
 #include "proto/wasm/module_reader.hpp"
 
-namespace netdiag::wasm {
+namespace netdiag::proto::wasm {
 namespace {
 
 // Generous bound on declared locals per function; engines refuse far fewer (50,000).
@@ -262,4 +262,4 @@ void ModuleReader::read_data(ByteReader& r) {
     }
 }
 
-}  // namespace netdiag::wasm
+}  // namespace netdiag::proto::wasm

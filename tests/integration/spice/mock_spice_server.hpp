@@ -68,7 +68,7 @@ public:
         return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     }
 
-    static std::vector<spice::ChannelId> qemu_channels() {
+    static std::vector<proto::spice::ChannelId> qemu_channels() {
         return {{6, 0}, {5, 0}, {2, 0}, {4, 0}, {3, 0}};
     }
 
@@ -81,7 +81,7 @@ private:
         co_await asio::async_write(s, asio::buffer(bytes), asio::use_awaitable);
     }
     Task<void> send_message(Socket& s, std::uint16_t type, const std::vector<std::uint8_t>& body) {
-        co_await send(s, spice::encode_message(spice::HeaderKind::mini, type, body));
+        co_await send(s, proto::spice::encode_message(proto::spice::HeaderKind::mini, type, body));
     }
     Task<std::vector<std::uint8_t>> receive(Socket& s, std::size_t n) {
         std::vector<std::uint8_t> buffer(n);
@@ -95,11 +95,12 @@ private:
     // Reads client messages (mini header) until one of `type`; counts PONGs on the way.
     Task<void> read_until(Socket& s, std::uint16_t type) {
         while (true) {
-            auto head = co_await receive(s, spice::mini_header_size);
-            const auto h = spice::decode_message_header(spice::HeaderKind::mini, head).value();
+            auto head = co_await receive(s, proto::spice::mini_header_size);
+            const auto h =
+                proto::spice::decode_message_header(proto::spice::HeaderKind::mini, head).value();
             if (h.size > 4096) throw std::runtime_error("client message too large");
             co_await receive(s, h.size);
-            if (h.type == spice::client_msg::pong) ++pongs;
+            if (h.type == proto::spice::client_msg::pong) ++pongs;
             if (h.type == type) co_return;
         }
     }
@@ -123,9 +124,9 @@ private:
     }
 
     Task<void> session(Socket& s) {
-        auto head = co_await receive(s, spice::link_header_size);
-        const auto header = spice::decode_link_header(head).value();
-        auto mess = spice::decode_link_message(co_await receive(s, header.size));
+        auto head = co_await receive(s, proto::spice::link_header_size);
+        const auto header = proto::spice::decode_link_header(head).value();
+        auto mess = proto::spice::decode_link_message(co_await receive(s, header.size));
         if (!mess) throw std::runtime_error(mess.error().message);
         if (behaviour_ == MockBehaviour::never_answer) co_return co_await drain(s);
         if (behaviour_ == MockBehaviour::wrong_magic) {
@@ -133,11 +134,11 @@ private:
             co_await send(s, std::vector<std::uint8_t>(http.begin(), http.end()));
             co_return co_await drain(s);
         }
-        spice::LinkReply reply;
+        proto::spice::LinkReply reply;
         std::copy_n(key_.begin(), std::min(key_.size(), reply.public_key.size()),
                     reply.public_key.begin());
         if (behaviour_ == MockBehaviour::trickle) {
-            const auto bytes = spice::encode_link_reply(reply);
+            const auto bytes = proto::spice::encode_link_reply(reply);
             for (std::size_t i = 0; i < bytes.size(); ++i) {
                 co_await asio::async_write(s, asio::buffer(&bytes[i], 1), asio::use_awaitable);
                 ++bytes_trickled;
@@ -147,36 +148,40 @@ private:
         }
         if (behaviour_ == MockBehaviour::refuse_link) {
             reply.error = link_error_;
-            co_await send(s, spice::encode_link_reply(reply));
+            co_await send(s, proto::spice::encode_link_reply(reply));
             co_return co_await drain(s);
         }
-        for (auto cap : {spice::CommonCap::protocol_auth_selection, spice::CommonCap::auth_spice,
-                         spice::CommonCap::mini_header}) {
-            spice::set_cap(reply.common_caps, static_cast<unsigned>(cap));
+        for (auto cap :
+             {proto::spice::CommonCap::protocol_auth_selection, proto::spice::CommonCap::auth_spice,
+              proto::spice::CommonCap::mini_header}) {
+            proto::spice::set_cap(reply.common_caps, static_cast<unsigned>(cap));
         }
-        co_await send(s, spice::encode_link_reply(reply));
-        co_await receive(s, 4);                   // auth mechanism
-        co_await receive(s, spice::ticket_size);  // the encrypted ticket
+        co_await send(s, proto::spice::encode_link_reply(reply));
+        co_await receive(s, 4);                          // auth mechanism
+        co_await receive(s, proto::spice::ticket_size);  // the encrypted ticket
         // Temporaries built from braced lists are kept out of co_await expressions: GCC 12
         // miscompiles those ("array used as initializer").
-        const auto link_ok = spice::encode_u32(0);
+        const auto link_ok = proto::spice::encode_u32(0);
         co_await send(s, std::vector<std::uint8_t>(link_ok.begin(), link_ok.end()));
         linked = true;
 
-        spice::SetAck set_ack;
+        proto::spice::SetAck set_ack;
         set_ack.generation = 1;
         set_ack.window = 20;
-        co_await send_message(s, spice::server_msg::set_ack, spice::encode_set_ack(set_ack));
+        co_await send_message(s, proto::spice::server_msg::set_ack,
+                              proto::spice::encode_set_ack(set_ack));
         // A PING before MAIN_INIT, so its PONG comes before ATTACH_CHANNELS.
-        spice::Ping ping;
+        proto::spice::Ping ping;
         ping.id = 1;
         ping.timestamp = 42;
-        co_await send_message(s, spice::server_msg::ping, spice::encode_ping(ping, 1000));
-        spice::MainInit init;
+        co_await send_message(s, proto::spice::server_msg::ping,
+                              proto::spice::encode_ping(ping, 1000));
+        proto::spice::MainInit init;
         init.session_id = 0x5eed;
         init.display_channels_hint = 1;
-        co_await send_message(s, spice::server_msg::main_init, spice::encode_main_init(init));
-        co_await read_until(s, spice::client_msg::main_attach_channels);
+        co_await send_message(s, proto::spice::server_msg::main_init,
+                              proto::spice::encode_main_init(init));
+        co_await read_until(s, proto::spice::client_msg::main_attach_channels);
         attach_received = true;
         co_await misbehave(s);
         co_await drain(s);
@@ -184,41 +189,42 @@ private:
 
     Task<void> misbehave(Socket& s) {
         auto channels = qemu_channels();
-        const auto list = spice::server_msg::main_channels_list;
+        const auto list = proto::spice::server_msg::main_channels_list;
         switch (behaviour_) {
             case MockBehaviour::duplicate_in_list:
                 channels.push_back({5, 0});
-                co_await send_message(s, list, spice::encode_channels_list(channels));
+                co_await send_message(s, list, proto::spice::encode_channels_list(channels));
                 break;
             case MockBehaviour::duplicate_later: {
-                co_await send_message(s, list, spice::encode_channels_list(channels));
+                co_await send_message(s, list, proto::spice::encode_channels_list(channels));
                 co_await wait(delay_);
-                std::vector<spice::ChannelId> again(1);
+                std::vector<proto::spice::ChannelId> again(1);
                 again[0].type = 5;
-                co_await send_message(s, list, spice::encode_channels_list(again));
+                co_await send_message(s, list, proto::spice::encode_channels_list(again));
                 break;
             }
             case MockBehaviour::huge_length: {
-                auto bytes = spice::encode_message(spice::HeaderKind::mini, list,
-                                                   spice::encode_channels_list(channels));
+                auto bytes =
+                    proto::spice::encode_message(proto::spice::HeaderKind::mini, list,
+                                                 proto::spice::encode_channels_list(channels));
                 bytes[2] = bytes[3] = bytes[4] = bytes[5] = 0xff;  // size field: 4 GiB - 1
                 co_await send(s, bytes);
                 break;
             }
             case MockBehaviour::stop_mid_message: {
-                auto bytes = spice::encode_message(spice::HeaderKind::mini, list,
-                                                   std::vector<std::uint8_t>(2000, 0));
-                bytes.resize(spice::mini_header_size + 10);
+                auto bytes = proto::spice::encode_message(proto::spice::HeaderKind::mini, list,
+                                                          std::vector<std::uint8_t>(2000, 0));
+                bytes.resize(proto::spice::mini_header_size + 10);
                 co_await send(s, bytes);
                 s.close();
                 co_return;
             }
             case MockBehaviour::unknown_channel_type:
                 channels.push_back({42, 0});
-                co_await send_message(s, list, spice::encode_channels_list(channels));
+                co_await send_message(s, list, proto::spice::encode_channels_list(channels));
                 break;
             default:
-                co_await send_message(s, list, spice::encode_channels_list(channels));
+                co_await send_message(s, list, proto::spice::encode_channels_list(channels));
         }
     }
 
