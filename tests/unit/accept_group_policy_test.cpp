@@ -412,7 +412,7 @@ TEST_CASE("an unknown pattern is refused with WSAEINVAL, naming Windows", "[unit
     CHECK(started.failure.setup_failures[0].error.native == fake_wsaeinval);
 }
 
-TEST_CASE("threads-iocp: a failed association closes the listener; later threads never start",
+TEST_CASE("threads-iocp: a failed association closes the listener, later threads never start",
           "[unit]") {
     auto shim = std::make_shared<WindowsLikeAcceptShim>();
     // Worker 0 holds the completion port and waits for the stop, as the IOCP loop does.

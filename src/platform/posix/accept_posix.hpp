@@ -14,12 +14,15 @@ public:
     SysError invalid_argument() const override;
     std::string_view kill_verb() const override { return "killed"; }
 
+    // Close-on-exec: only the workers given it as descriptor 3 hold it.
     NativeSocket open_listener(const std::string& address, std::uint16_t port, int backlog,
                                ListenerUse use, std::vector<WorkerFailure>& failures) override;
     std::uint16_t local_port(NativeSocket listener) override;
     void close_socket(NativeSocket socket) override;
+    // A descriptor from accept4() blocks already; only the request read needs SO_RCVTIMEO.
     void prepare_reply(NativeSocket connection, bool read_request) override;
     long receive(NativeSocket connection, std::span<char> buffer) override;
+    // MSG_NOSIGNAL: a client gone early costs EPIPE, not SIGPIPE; EINTR is retried.
     long send(NativeSocket connection, std::string_view bytes, SysError& error) override;
     void finish_reply(NativeSocket connection) override;
 

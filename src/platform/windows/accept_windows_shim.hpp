@@ -22,27 +22,31 @@ public:
     SysError invalid_argument() const override;
     std::string_view kill_verb() const override { return "terminated"; }
 
-    // Overlapped, so AcceptEx can use it; never inherited. Windows has no SO_REUSEPORT (no
-    // pattern asks for one): SO_EXCLUSIVEADDRUSE keeps the port ours.
-    NativeSocket open_listener(const std::string& address, std::uint16_t port, int backlog,
-                               ListenerUse use, std::vector<WorkerFailure>& failures) override;
-    std::uint16_t local_port(NativeSocket listener) override;
-    void close_socket(NativeSocket socket) override;
-    void prepare_reply(NativeSocket connection, bool read_request) override;
-    long receive(NativeSocket connection, std::span<char> buffer) override;
-    long send(NativeSocket connection, std::string_view bytes, SysError& error) override;
-    void finish_reply(NativeSocket connection) override;
-
     std::filesystem::path default_worker_executable() const override { return self_executable(); }
     // The socket is not inherited: hand_over duplicates it once the process id is known.
     SpawnResult spawn_worker(const std::filesystem::path& executable,
                              const std::vector<std::string>& args, NativeSocket shared) override;
     SocketHandOver hand_over(NativeSocket listener, std::int64_t pid) override;
 
+    // Overlapped, so AcceptEx can use it; never inherited. Windows has no SO_REUSEPORT (no
+    // pattern asks for one): SO_EXCLUSIVEADDRUSE keeps the port ours.
+    NativeSocket open_listener(const std::string& address, std::uint16_t port, int backlog,
+                               ListenerUse use, std::vector<WorkerFailure>& failures) override;
+    std::uint16_t local_port(NativeSocket listener) override;
+    void close_socket(NativeSocket socket) override;
+
     std::unique_ptr<StopSignal> make_stop_signal() override {
         return std::make_unique<StopSignal>();
     }
     void run_thread_worker(const ThreadWorker& worker) override;
+
+    // A socket accepted from a non-blocking listener is non-blocking too: it is switched back
+    // to blocking, so a slow client does not cut the reply.
+    void prepare_reply(NativeSocket connection, bool read_request) override;
+    long receive(NativeSocket connection, std::span<char> buffer) override;
+    // One send() call: Winsock has no EINTR to retry and no SIGPIPE to avoid.
+    long send(NativeSocket connection, std::string_view bytes, SysError& error) override;
+    void finish_reply(NativeSocket connection) override;
 
     void prepare_worker_process() override {}
     std::int64_t current_pid() const override;
