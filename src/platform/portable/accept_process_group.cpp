@@ -96,8 +96,8 @@ public:
 
     // A worker is settled once it is ready, failed or ended: one whose loop failed before it
     // got ready may stay alive until asked to stop (a Windows worker does, so its summary comes
-    // with the others), and waiting for its end would hold the run to the deadline for nothing.
-    // The POSIX version used to wait for ready or end only; a failure is settled on every OS.
+    // with the others), and a wait for ready or end only would hold the probe to its deadline
+    // for nothing. A worker counts as ready only while it still runs.
     bool wait_ready(Clock::time_point deadline) override {
         std::unique_lock lock(mutex_);
         cv_.wait_until(lock, deadline, [&] {
