@@ -166,12 +166,23 @@ std::string encode_worker_message(const WorkerMessage& message);  // one line, n
 // Empty for a line that is not a valid message.
 std::optional<WorkerMessage> decode_worker_message(std::string_view line);
 
+// Splits a worker's output into lines. A line ends at "\n"; a "\r" before it (a line written
+// in text mode, as a Windows C runtime does) is dropped on every OS, so the same bytes decode
+// the same wherever the group runs.
+class WorkerLines {
+public:
+    void append(std::string_view bytes);
+    // The next whole line, without its ending; empty until one is complete.
+    std::optional<std::string> next();
+
+private:
+    std::string pending_;
+};
+
 // Applies a worker's message to its result (failure counts are running totals).
 void apply_worker_message(WorkerResult& result, const WorkerMessage& message);
 
 // Adds `failure` to `list`, folding it into an entry with the same step and code.
 void add_failure(std::vector<WorkerFailure>& list, const WorkerFailure& failure);
-
-// ---- raw calls, for checking the report against the OS ----
 
 }  // namespace netdiag::platform::accept

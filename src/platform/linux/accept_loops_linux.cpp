@@ -34,13 +34,13 @@ constexpr int accepts_per_wakeup = 16;
 
 }  // namespace
 
-void run_blocking_accept_loop(int listen_fd, unsigned id, Reply reply, WorkerSink& sink,
-                              const std::atomic<bool>& stop) {
+void run_blocking_accept_loop(AcceptShim& shim, int listen_fd, unsigned id, Reply reply,
+                              WorkerSink& sink, const std::atomic<bool>& stop) {
     sink.ready();
     while (!stop.load()) {
         const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
         if (fd >= 0) {
-            serve_connection(fd, id, reply, sink);
+            serve_connection(shim, fd, id, reply, sink);
             continue;
         }
         const int code = errno;
@@ -54,8 +54,8 @@ void run_blocking_accept_loop(int listen_fd, unsigned id, Reply reply, WorkerSin
     }
 }
 
-void run_epoll_loop(int listen_fd, int stop_fd, unsigned id, Reply reply, Clock::time_point end,
-                    WorkerSink& sink) {
+void run_epoll_loop(AcceptShim& shim, int listen_fd, int stop_fd, unsigned id, Reply reply,
+                    Clock::time_point end, WorkerSink& sink) {
     const int ep = ::epoll_create1(EPOLL_CLOEXEC);
     if (ep < 0) {
         sink.failure("epoll_create1", last_socket_error());
@@ -98,7 +98,7 @@ void run_epoll_loop(int listen_fd, int stop_fd, unsigned id, Reply reply, Clock:
             for (int accepted = 0; accepted < accepts_per_wakeup; ++accepted) {
                 const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
                 if (fd >= 0) {
-                    serve_connection(fd, id, reply, sink);
+                    serve_connection(shim, fd, id, reply, sink);
                     continue;
                 }
                 const int code = errno;

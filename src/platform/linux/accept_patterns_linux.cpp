@@ -28,13 +28,6 @@ std::vector<UnavailablePattern> unavailable_patterns() {
     return {};
 }
 
-std::optional<PatternInfo> find_pattern(std::string_view id) {
-    for (auto& p : patterns()) {
-        if (p.id == id) return p;
-    }
-    return std::nullopt;
-}
-
 std::filesystem::path self_executable() {
     std::error_code ec;
     auto path = std::filesystem::read_symlink("/proc/self/exe", ec);

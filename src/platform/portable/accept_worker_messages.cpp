@@ -100,6 +100,19 @@ std::optional<WorkerMessage> decode_worker_message(std::string_view line) {
     return message;
 }
 
+void WorkerLines::append(std::string_view bytes) {
+    pending_.append(bytes);
+}
+
+std::optional<std::string> WorkerLines::next() {
+    const auto newline = pending_.find('\n');
+    if (newline == std::string::npos) return std::nullopt;
+    auto line = pending_.substr(0, newline);
+    pending_.erase(0, newline + 1);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
 void apply_worker_message(WorkerResult& result, const WorkerMessage& message) {
     switch (message.type) {
         case WorkerMessage::Type::ready:

@@ -1,68 +1,55 @@
-// Internals shared by the POSIX accept workers and their groups (src/platform/posix and
-// src/platform/linux only).
+// The POSIX half of the shared-accept shim (src/platform/posix and src/platform/linux only):
+// processes started with posix_spawn and reaped with waitpid, pipes, and BSD sockets. The Linux
+// half adds the loops (epoll, a thread blocked in accept) and completes the shim.
 #pragma once
 
-#include <sys/types.h>
-
 #include <atomic>
-#include <cstdint>
-#include <filesystem>
-#include <string>
-#include <vector>
 
-#include "netdiag/shared_accept.hpp"
+#include "platform/portable/accept_shim.hpp"
 
 namespace netdiag::platform::accept::posix {
 
-// Where a worker's events go: the pipe to the parent (process workers) or the group's own
-// table (thread workers). Thread-safe.
-class WorkerSink {
+class PosixAcceptShim : public AcceptShim {
 public:
-    virtual ~WorkerSink() = default;
-    virtual void ready() = 0;
-    // Repeats of the same step and code are folded into one entry with a count.
-    virtual void failure(const std::string& step, const SysError& error) = 0;
+    SysError invalid_argument() const override;
+    std::string_view kill_verb() const override { return "killed"; }
 
-    std::atomic<std::uint64_t> accepted{0};
-    std::atomic<std::uint64_t> spurious_wakeups{0};
+    // Close-on-exec: only the workers given it as descriptor 3 hold it.
+    NativeSocket open_listener(const std::string& address, std::uint16_t port, int backlog,
+                               ListenerUse use, std::vector<WorkerFailure>& failures) override;
+    std::uint16_t local_port(NativeSocket listener) override;
+    void close_socket(NativeSocket socket) override;
+    // A descriptor from accept4() blocks already; only the request read needs SO_RCVTIMEO.
+    void prepare_reply(NativeSocket connection, bool read_request) override;
+    long receive(NativeSocket connection, std::span<char> buffer) override;
+    // MSG_NOSIGNAL: a client gone early costs EPIPE, not SIGPIPE; EINTR is retried.
+    long send(NativeSocket connection, std::string_view bytes, SysError& error) override;
+    void finish_reply(NativeSocket connection) override;
+
+    // stdin and stdout are pipes to us, stderr /dev/null, `shared` becomes descriptor 3; every
+    // descriptor of ours is close-on-exec, so a worker started concurrently never inherits
+    // another worker's pipe (it would then never see end of file on its stdin).
+    SpawnResult spawn_worker(const std::filesystem::path& executable,
+                             const std::vector<std::string>& args, NativeSocket shared) override;
+    // The listener was inherited at spawn: nothing more to send.
+    SocketHandOver hand_over(NativeSocket, std::int64_t) override { return {}; }
+
+    void prepare_worker_process() override;
+    std::int64_t current_pid() const override;
+    void write_output(std::string_view text) override;
+    // The inherited descriptor, once it is seen to be a listening socket.
+    NativeSocket receive_listener(const WorkerArgs& args, WorkerSink& sink) override;
 };
 
-// Answers one accepted connection (the worker id, or a minimal HTTP response) and closes it.
-void serve_connection(int fd, unsigned worker_id, Reply reply, WorkerSink& sink);
-
-// A listening TCP socket on address:port (close-on-exec). With reuse_port, SO_REUSEPORT is set
-// before bind, and listen is skipped when `listen_now` is false (a port reservation).
-// Returns -1 and appends to `failures` when a call fails.
-int open_listener(const std::string& address, std::uint16_t port, int backlog, bool reuse_port,
-                  bool listen_now, std::vector<WorkerFailure>& failures);
-std::uint16_t local_port(int fd);
-
-// A worker process started with posix_spawn: stdin is a pipe from us (closing our end asks it
-// to stop), stdout a pipe to us (its JSON lines), stderr /dev/null, and `inherited_fd` (if not
-// -1) becomes its descriptor 3.
-struct SpawnedProcess {
-    pid_t pid = -1;
-    int to_child = -1;
-    int from_child = -1;
-    SysError error;  // when pid == -1
-    std::string failed_step;
-};
-SpawnedProcess spawn_process(const std::filesystem::path& executable,
-                             const std::vector<std::string>& args, int inherited_fd);
-
-// waitpid without blocking past `until`; true (and the status) once the process ended.
-bool wait_for_exit(pid_t pid, Clock::time_point until, int& status);
-// SIGKILL, then a blocking waitpid: a killed process always ends.
-int kill_and_reap(pid_t pid);
-// Describes a wait status: "exit code 3", "killed by SIGKILL (9)".
-std::string describe_status(int status);
-
-// The worker loops (Linux: epoll). Each returns when the sink's worker is done: stop_fd
-// readable (or at end of file), the lifetime over, or a fatal failure.
-// The blocking loop also returns when `stop` is set and a signal interrupts its accept().
-void run_blocking_accept_loop(int listen_fd, unsigned id, Reply reply, WorkerSink& sink,
-                              const std::atomic<bool>& stop);
-void run_epoll_loop(int listen_fd, int stop_fd, unsigned id, Reply reply, Clock::time_point end,
-                    WorkerSink& sink);
+// The worker loops (Linux). Each returns when the sink's worker is done: stop_fd readable (or at
+// end of file), the lifetime over, or a fatal failure. The blocking loop also returns when
+// `stop` is set and a signal interrupts its accept().
+void run_blocking_accept_loop(AcceptShim& shim, int listen_fd, unsigned id, Reply reply,
+                              WorkerSink& sink, const std::atomic<bool>& stop);
+void run_epoll_loop(AcceptShim& shim, int listen_fd, int stop_fd, unsigned id, Reply reply,
+                    Clock::time_point end, WorkerSink& sink);
+// A worker process blocked in accept() on a thread while this one waits for the parent.
+int run_blocking_worker_process(AcceptShim& shim, int listen_fd, unsigned id, Reply reply,
+                                Clock::time_point end, PipeSink& sink);
 
 }  // namespace netdiag::platform::accept::posix
