@@ -144,13 +144,6 @@ ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
     return received;
 }
 
-const ReceiveNames native_receive_names = {
-    .ecn_receive_option_v4 = "IP_RECVTOS",
-    .ecn_receive_option_v6 = "IPV6_RECVTCLASS",
-    .ecn_send_control_v4 = "IP_TOS cmsg",
-    .ecn_send_control_v6 = "IPV6_TCLASS cmsg",
-    .coalescing_option = "UDP_GRO",
-    .coalescing_control = "UDP_GRO cmsg",
-};
+const ReceiveStack native_receive_stack = ReceiveStack::linux_kernel;
 
 }  // namespace netdiag::platform::udp

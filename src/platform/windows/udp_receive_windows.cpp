@@ -171,13 +171,6 @@ ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
     return received;
 }
 
-const ReceiveNames native_receive_names = {
-    .ecn_receive_option_v4 = "IP_RECVECN",
-    .ecn_receive_option_v6 = "IPV6_RECVECN",
-    .ecn_send_control_v4 = "IP_ECN cmsg",
-    .ecn_send_control_v6 = "IPV6_ECN cmsg",
-    .coalescing_option = "UDP_RECV_MAX_COALESCED_SIZE",
-    .coalescing_control = "UDP_COALESCED_INFO cmsg",
-};
+const ReceiveStack native_receive_stack = ReceiveStack::winsock;
 
 }  // namespace netdiag::platform::udp
