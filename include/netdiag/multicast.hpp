@@ -2,7 +2,9 @@
 // address itself, as Zenoh does on Unix), join a group on one interface, send with loopback on
 // and receive what comes back, find which processes hold a UDP port, and ask the routing table
 // where the group's traffic would go. Every call returns the portable and the native error so
-// the probe can name the exact cause. Implemented per OS in src/platform/<os>/.
+// the probe can name the exact cause. The socket is written once in
+// src/platform/portable/multicast_socket.cpp over each OS's shim; the rest per OS in
+// src/platform/<os>/.
 #pragma once
 
 #include <chrono>
@@ -19,6 +21,9 @@
 namespace netdiag::platform::multicast {
 
 enum class Family { ipv4, ipv6 };
+
+// The native socket under MulticastSocket (src/platform/portable/multicast_socket_shim.hpp).
+class MulticastSocketShim;
 
 // The family of a numeric address, or nullopt when it is not one.
 std::optional<Family> family_of(const std::string& address);
@@ -69,6 +74,8 @@ struct ReceiveResult {
 class MulticastSocket {
 public:
     MulticastSocket();
+    // Over the given native socket (tests hand in a fake one).
+    explicit MulticastSocket(std::unique_ptr<MulticastSocketShim> shim);
     ~MulticastSocket();
     MulticastSocket(MulticastSocket&& other) noexcept;
     MulticastSocket& operator=(MulticastSocket&& other) noexcept;

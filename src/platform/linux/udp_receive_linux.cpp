@@ -11,6 +11,8 @@
 
 #include "netdiag/platform.hpp"
 #include "netdiag/udp_receive.hpp"
+#include "platform/portable/control_messages.hpp"
+#include "platform/portable/udp_ecn_send.hpp"
 #include "platform/portable/udp_receive_names.hpp"
 #include "platform/portable/udp_sockaddr.hpp"
 
@@ -60,45 +62,22 @@ SysError enable_receive_coalescing(UdpSocket& socket, std::size_t /*max_bytes*/)
     return receive_linux::set_on(socket, SOL_UDP, UDP_GRO);
 }
 
-SendOutcome send_ecn_marked(UdpSocket& socket, const Endpoint& destination,
-                            std::span<const std::byte> payload, std::uint8_t ecn) {
-    SendOutcome outcome;
+CallResult send_ecn_datagram(UdpSocket& socket, const SocketAddress& destination,
+                             std::span<const std::byte> payload, std::uint8_t ecn) {
     const bool v4 = receive_linux::is_v4(socket);
-    outcome.failed_call = std::string("sendmsg(") + std::string(ecn_send_control(socket.family())) +
-                          "=" + std::to_string(ecn) + ")";
-    const auto address = to_socket_address(destination);
-    if (!address) {
-        outcome.status = SendStatus::rejected;
-        outcome.error = describe_native_error(EINVAL);
-        return outcome;
-    }
     const int value = ecn;
-    alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(int))] = {};
+    ControlMessages<CMSG_SPACE(sizeof(int))> control;
+    control.append(v4 ? IPPROTO_IP : IPPROTO_IPV6, v4 ? IP_TOS : IPV6_TCLASS, &value, sizeof value);
     iovec vector{const_cast<std::byte*>(payload.data()), payload.size()};  // never written
     msghdr message{};
-    message.msg_name = const_cast<sockaddr*>(address->get());
-    message.msg_namelen = address->length;
+    message.msg_name = const_cast<sockaddr*>(destination.get());
+    message.msg_namelen = destination.length;
     message.msg_iov = &vector;
     message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    cmsghdr* cmsg = CMSG_FIRSTHDR(&message);
-    cmsg->cmsg_level = v4 ? IPPROTO_IP : IPPROTO_IPV6;
-    cmsg->cmsg_type = v4 ? IP_TOS : IPV6_TCLASS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof value);
-    std::memcpy(CMSG_DATA(cmsg), &value, sizeof value);
-    outcome.syscalls = 1;
+    message.msg_control = control.buffer();
+    message.msg_controllen = control.used();
     const ssize_t sent = ::sendmsg(receive_linux::fd_of(socket), &message, 0);
-    if (sent < 0) {
-        outcome.status = SendStatus::rejected;
-        outcome.error = last_socket_error();
-        return outcome;
-    }
-    outcome.failed_call.clear();
-    outcome.status = SendStatus::accepted;
-    outcome.datagrams = 1;
-    outcome.bytes = static_cast<std::size_t>(sent);
-    return outcome;
+    return sent < 0 ? CallResult{-1, errno} : CallResult{static_cast<long>(sent), 0};
 }
 
 ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
@@ -144,13 +123,7 @@ ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
     return received;
 }
 
-const ReceiveNames native_receive_names = {
-    .ecn_receive_option_v4 = "IP_RECVTOS",
-    .ecn_receive_option_v6 = "IPV6_RECVTCLASS",
-    .ecn_send_control_v4 = "IP_TOS cmsg",
-    .ecn_send_control_v6 = "IPV6_TCLASS cmsg",
-    .coalescing_option = "UDP_GRO",
-    .coalescing_control = "UDP_GRO cmsg",
-};
+const ReceiveStack native_receive_stack = ReceiveStack::linux_kernel;
+const EcnSendCall native_ecn_send_call = {.name = "sendmsg", .invalid_argument = EINVAL};
 
 }  // namespace netdiag::platform::udp

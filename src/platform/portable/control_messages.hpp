@@ -9,21 +9,23 @@
 
 namespace netdiag::platform::udp {
 
+// The OS's header type and macro names; everything else is the same on every OS.
 #ifdef _WIN32
-struct ControlTraits {
-    using Header = WSACMSGHDR;
-    static std::size_t length(std::size_t size) { return WSA_CMSG_LEN(size); }
-    static std::size_t space(std::size_t size) { return WSA_CMSG_SPACE(size); }
-    static unsigned char* data(Header* header) { return WSA_CMSG_DATA(header); }
-};
+#define NETDIAG_CMSG(name, ...) WSA_CMSG_##name(__VA_ARGS__)
+using ControlHeader = WSACMSGHDR;
 #else
-struct ControlTraits {
-    using Header = cmsghdr;
-    static std::size_t length(std::size_t size) { return CMSG_LEN(size); }
-    static std::size_t space(std::size_t size) { return CMSG_SPACE(size); }
-    static unsigned char* data(Header* header) { return CMSG_DATA(header); }
-};
+#define NETDIAG_CMSG(name, ...) CMSG_##name(__VA_ARGS__)
+using ControlHeader = cmsghdr;
 #endif
+
+struct ControlTraits {
+    using Header = ControlHeader;
+    static std::size_t length(std::size_t size) { return NETDIAG_CMSG(LEN, size); }
+    static std::size_t space(std::size_t size) { return NETDIAG_CMSG(SPACE, size); }
+    static unsigned char* data(Header* header) { return NETDIAG_CMSG(DATA, header); }
+};
+
+#undef NETDIAG_CMSG
 
 template <std::size_t capacity>
 class ControlMessages {

@@ -1,25 +1,26 @@
-// The names the receive-side checks report, written once; each OS fills in its own words
-// (native_receive_names in src/platform/<os>/udp_receive_<os>.cpp).
+// The names the receive-side checks report, in this OS's spelling (udp_receive_names.hpp).
 #include "platform/portable/udp_receive_names.hpp"
 
 namespace netdiag::platform::udp {
 
 std::string_view ecn_receive_option(Family family) {
-    return family == Family::ipv4 ? native_receive_names.ecn_receive_option_v4
-                                  : native_receive_names.ecn_receive_option_v6;
+    const auto& name = family == Family::ipv4 ? receive_names.ecn_receive_option_v4
+                                              : receive_names.ecn_receive_option_v6;
+    return name.on(native_receive_stack);
 }
 
 std::string_view ecn_send_control(Family family) {
-    return family == Family::ipv4 ? native_receive_names.ecn_send_control_v4
-                                  : native_receive_names.ecn_send_control_v6;
+    const auto& name = family == Family::ipv4 ? receive_names.ecn_send_control_v4
+                                              : receive_names.ecn_send_control_v6;
+    return name.on(native_receive_stack);
 }
 
 std::string_view coalescing_option() {
-    return native_receive_names.coalescing_option;
+    return receive_names.coalescing_option.on(native_receive_stack);
 }
 
 std::string_view coalescing_control() {
-    return native_receive_names.coalescing_control;
+    return receive_names.coalescing_control.on(native_receive_stack);
 }
 
 }  // namespace netdiag::platform::udp

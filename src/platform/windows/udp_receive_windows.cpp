@@ -13,6 +13,8 @@
 
 #include "netdiag/platform.hpp"
 #include "netdiag/udp_receive.hpp"
+#include "platform/portable/control_messages.hpp"
+#include "platform/portable/udp_ecn_send.hpp"
 #include "platform/portable/udp_receive_names.hpp"
 #include "platform/portable/udp_sockaddr.hpp"
 
@@ -74,47 +76,27 @@ SysError enable_receive_coalescing(UdpSocket& socket, std::size_t max_bytes) {
                                       static_cast<DWORD>(max_bytes));
 }
 
-SendOutcome send_ecn_marked(UdpSocket& socket, const Endpoint& destination,
-                            std::span<const std::byte> payload, std::uint8_t ecn) {
-    SendOutcome outcome;
-    outcome.failed_call = std::string("WSASendMsg(") +
-                          std::string(ecn_send_control(socket.family())) + "=" +
-                          std::to_string(ecn) + ")";
-    auto address = to_socket_address(destination);
-    if (!address) {
-        outcome.status = SendStatus::rejected;
-        outcome.error = describe_native_error(WSAEINVAL);
-        return outcome;
-    }
+CallResult send_ecn_datagram(UdpSocket& socket, const SocketAddress& destination,
+                             std::span<const std::byte> payload, std::uint8_t ecn) {
     const INT value = ecn;
-    alignas(WSACMSGHDR) char control[WSA_CMSG_SPACE(sizeof(INT))] = {};
-    auto* cmsg = reinterpret_cast<WSACMSGHDR*>(control);
-    cmsg->cmsg_level = receive_windows::ip_level(socket);
-    cmsg->cmsg_type = receive_windows::ip_ecn;
-    cmsg->cmsg_len = WSA_CMSG_LEN(sizeof value);
-    std::memcpy(WSA_CMSG_DATA(cmsg), &value, sizeof value);
+    ControlMessages<WSA_CMSG_SPACE(sizeof(INT))> control;
+    control.append(receive_windows::ip_level(socket), receive_windows::ip_ecn, &value,
+                   sizeof value);
     WSABUF buffer{static_cast<ULONG>(payload.size()),
                   reinterpret_cast<char*>(const_cast<std::byte*>(payload.data()))};  // read only
     WSAMSG message{};
-    message.name = address->get();
-    message.namelen = address->length;
+    message.name = const_cast<sockaddr*>(destination.get());
+    message.namelen = destination.length;
     message.lpBuffers = &buffer;
     message.dwBufferCount = 1;
-    message.Control.buf = control;
-    message.Control.len = sizeof control;
+    message.Control.buf = control.buffer();
+    message.Control.len = static_cast<ULONG>(control.used());
     DWORD sent = 0;
-    outcome.syscalls = 1;
     if (::WSASendMsg(receive_windows::socket_of(socket), &message, 0, &sent, nullptr, nullptr) !=
         0) {
-        outcome.status = SendStatus::rejected;
-        outcome.error = last_socket_error();
-        return outcome;
+        return {-1, ::WSAGetLastError()};
     }
-    outcome.failed_call.clear();
-    outcome.status = SendStatus::accepted;
-    outcome.datagrams = 1;
-    outcome.bytes = sent;
-    return outcome;
+    return {static_cast<long>(sent), 0};
 }
 
 ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
@@ -171,13 +153,7 @@ ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
     return received;
 }
 
-const ReceiveNames native_receive_names = {
-    .ecn_receive_option_v4 = "IP_RECVECN",
-    .ecn_receive_option_v6 = "IPV6_RECVECN",
-    .ecn_send_control_v4 = "IP_ECN cmsg",
-    .ecn_send_control_v6 = "IPV6_ECN cmsg",
-    .coalescing_option = "UDP_RECV_MAX_COALESCED_SIZE",
-    .coalescing_control = "UDP_COALESCED_INFO cmsg",
-};
+const ReceiveStack native_receive_stack = ReceiveStack::winsock;
+const EcnSendCall native_ecn_send_call = {.name = "WSASendMsg", .invalid_argument = WSAEINVAL};
 
 }  // namespace netdiag::platform::udp
