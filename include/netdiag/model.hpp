@@ -93,10 +93,10 @@ struct SummaryCounts {
     int findings_error = 0;
 };
 
-inline constexpr std::string_view report_schema_id = "netdiag.report/1";
+inline constexpr std::string_view kReportSchemaId = "netdiag.report/1";
 
 struct Report {
-    std::string schema{report_schema_id};
+    std::string schema{kReportSchemaId};
     ToolInfo tool;
     std::string started_at;  // UTC, RFC 3339 with milliseconds
     std::chrono::milliseconds duration{0};

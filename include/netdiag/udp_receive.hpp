@@ -18,10 +18,10 @@
 namespace netdiag::platform::udp {
 
 // ECN codepoints (RFC 3168): the two low bits of the TOS / traffic class byte.
-inline constexpr std::uint8_t ecn_not_ect = 0b00;
-inline constexpr std::uint8_t ecn_ect1 = 0b01;
-inline constexpr std::uint8_t ecn_ect0 = 0b10;
-inline constexpr std::uint8_t ecn_ce = 0b11;
+inline constexpr std::uint8_t kEcnNotEct = 0b00;
+inline constexpr std::uint8_t kEcnEct1 = 0b01;
+inline constexpr std::uint8_t kEcnEct0 = 0b10;
+inline constexpr std::uint8_t kEcnCe = 0b11;
 
 // This platform's names, for reports: "IP_RECVTOS" / "IP_RECVECN", "IP_TOS cmsg" / "IP_ECN
 // cmsg", "UDP_GRO" / "UDP_RECV_MAX_COALESCED_SIZE", "UDP_GRO cmsg" / "UDP_COALESCED_INFO cmsg".

@@ -33,7 +33,7 @@ void add_peer_command(CLI::App& app, PeerCommand& command) {
 int run_peer_command(const PeerCommand& command, CliIo& io) {
     std::string error;
     const auto listen =
-        platform::udp::resolve_endpoint(command.listen, probes::udp_batch::default_peer_port,
+        platform::udp::resolve_endpoint(command.listen, probes::udp_batch::kDefaultPeerPort,
                                         std::chrono::steady_clock::now() + kLookupWait, error);
     if (!listen) {
         io.err << "netdiag: error: --listen " << command.listen << ": " << error << "\n";

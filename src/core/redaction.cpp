@@ -77,10 +77,10 @@ std::string Redactor::redact_text(const std::string& text) {
     std::vector<std::pair<std::string, std::string>> names(hosts_.begin(), hosts_.end());
     std::sort(names.begin(), names.end(),
               [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-    for (const auto& [name, replacement] : names) {
+    for (const auto& [name, kReplacement] : names) {
         for (size_t pos = out.find(name); pos != std::string::npos;
-             pos = out.find(name, pos + replacement.size())) {
-            out.replace(pos, name.size(), replacement);
+             pos = out.find(name, pos + kReplacement.size())) {
+            out.replace(pos, name.size(), kReplacement);
         }
     }
     // Windows writes MACs with dashes (00-E0-4C-68-00-01), which the token scan below splits.

@@ -52,7 +52,7 @@ NeedSet needs_for(const ProbeOptions& options, const std::string& self) {
                              .port_last = kDynamicPortLast,
                              .local_address = {}});
     // The default of `netdiag peer`, which `udp-batch --peer` talks to.
-    for (auto& need : peer_needs(probes::udp_batch::default_peer_port))
+    for (auto& need : peer_needs(probes::udp_batch::kDefaultPeerPort))
         needs.traffic.push_back(std::move(need));
     if (!self.empty()) needs.programs.push_back(self);
     for (const auto& program : options.get<SharedProbeOptions>().firewall_programs) {

@@ -54,11 +54,11 @@ std::optional<bool> property_enabled(const WindowsAdapterPower& power, std::stri
 }
 
 bool is_power_property(std::string_view name) {
-    // Standardised keywords start with '*'; vendors' own names vary, so match their stems.
-    static constexpr std::array<std::string_view, 8> stems = {
+    // Standardised keywords start with '*'; vendors' own names vary, so match their kStems.
+    static constexpr std::array<std::string_view, 8> kStems = {
         "SelectiveSuspend", "SSIdleTimeout",     "EEE",    "GreenEthernet", "PowerSaving",
         "PowerDown",        "SleepOnDisconnect", "ULPMode"};
-    return std::any_of(stems.begin(), stems.end(),
+    return std::any_of(kStems.begin(), kStems.end(),
                        [&](std::string_view stem) { return contains_nocase(name, stem); });
 }
 

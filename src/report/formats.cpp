@@ -5,7 +5,7 @@
 namespace netdiag {
 namespace {
 
-constexpr ReportFormat all_formats[] = {ReportFormat::text,  ReportFormat::json,
+constexpr ReportFormat kAllFormats[] = {ReportFormat::text,  ReportFormat::json,
                                         ReportFormat::junit, ReportFormat::sarif,
                                         ReportFormat::html,  ReportFormat::openmetrics};
 
@@ -30,7 +30,7 @@ std::string_view to_string(ReportFormat format) {
 }
 
 std::optional<ReportFormat> parse_report_format(std::string_view name) {
-    for (const auto format : all_formats) {
+    for (const auto format : kAllFormats) {
         if (to_string(format) == name) return format;
     }
     return std::nullopt;
@@ -38,7 +38,7 @@ std::optional<ReportFormat> parse_report_format(std::string_view name) {
 
 std::vector<std::string> report_format_names() {
     std::vector<std::string> names;
-    for (const auto format : all_formats) names.emplace_back(to_string(format));
+    for (const auto format : kAllFormats) names.emplace_back(to_string(format));
     return names;
 }
 

@@ -16,7 +16,7 @@ namespace netdiag {
 namespace {
 using nlohmann::json;
 
-constexpr std::string_view style = R"(
+constexpr std::string_view kStyle = R"(
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;
   padding:0 1rem;color:#1d232a;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2rem;
@@ -43,7 +43,7 @@ svg.chart{display:block;margin:1rem 0;max-width:100%;height:auto;font-size:12px}
 
 // Severity filter for long reports; also records script errors on the page so a test (or a
 // curious reader) can see that the page ran cleanly.
-constexpr std::string_view script = R"(
+constexpr std::string_view kScript = R"(
 window.addEventListener('error', function (e) {
   var root = document.documentElement;
   root.setAttribute('data-script-errors', (root.getAttribute('data-script-errors') || '') +
@@ -277,7 +277,7 @@ std::string render_html(const Report& report, const json& timeline) {
         "<title>netdiag report: {}</title>\n<style>{}</style>\n<script>{}</script>\n</head>\n"
         "<body>\n<h1>netdiag report{}</h1>\n"
         "<p class=\"meta\">netdiag {} · started {} · took {} ms{}</p>\n",
-        esc(hostname.empty() ? "this host" : hostname), style, script,
+        esc(hostname.empty() ? "this host" : hostname), kStyle, kScript,
         hostname.empty() ? "" : ": " + esc(hostname), esc(report.tool.version),
         esc(report.started_at), report.duration.count(),
         report.redacted ? " · redacted (host names and addresses replaced)" : "");

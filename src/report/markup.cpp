@@ -5,7 +5,7 @@
 namespace netdiag {
 namespace {
 
-constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 // Length of the valid UTF-8 sequence at text[i], or 0 when the bytes there are not one.
 size_t utf8_sequence_length(std::string_view text, size_t i) {
@@ -42,7 +42,7 @@ std::string valid_utf8(std::string_view text) {
     for (size_t i = 0; i < text.size();) {
         const size_t length = utf8_sequence_length(text, i);
         if (length == 0) {
-            out += replacement;
+            out += kReplacement;
             ++i;
         } else {
             out.append(text.substr(i, length));
@@ -80,7 +80,7 @@ std::string xml_escape(std::string_view text) {
                 break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
-                    out += replacement;
+                    out += kReplacement;
                 } else {
                     out += c;
                 }

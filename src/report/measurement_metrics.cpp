@@ -191,17 +191,17 @@ std::vector<Family> watch(const json& m) {
 using Extractor = std::vector<Family> (*)(const json&);
 
 // The probes whose measurements become series, in the order their families are written.
-constexpr std::pair<std::string_view, Extractor> extractors[] = {{"udp-batch", &udp_batch},
-                                                                 {"shared-accept", &shared_accept},
-                                                                 {"multicast", &multicast},
-                                                                 {"spice", &spice},
-                                                                 {"watch", &watch}};
+constexpr std::pair<std::string_view, Extractor> kExtractors[] = {{"udp-batch", &udp_batch},
+                                                                  {"shared-accept", &shared_accept},
+                                                                  {"multicast", &multicast},
+                                                                  {"spice", &spice},
+                                                                  {"watch", &watch}};
 
 }  // namespace
 
 std::vector<Family> measurement_metric_families(const Report& report) {
     std::vector<Family> out;
-    for (const auto& [probe_id, extract] : extractors) {
+    for (const auto& [probe_id, extract] : kExtractors) {
         // Families of one name must stay together: gather every result of this probe first.
         std::vector<Family> merged;
         for (const auto& probe : report.probes) {

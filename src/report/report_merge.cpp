@@ -9,7 +9,7 @@ namespace netdiag {
 namespace {
 using nlohmann::json;
 
-constexpr ProbeStatus status_order[] = {ProbeStatus::pass, ProbeStatus::warn, ProbeStatus::fail,
+constexpr ProbeStatus kStatusOrder[] = {ProbeStatus::pass, ProbeStatus::warn, ProbeStatus::fail,
                                         ProbeStatus::skip, ProbeStatus::error};
 
 std::string fact(const Report& report, const char* key) {
@@ -115,7 +115,7 @@ std::string render_fleet_text(const FleetSummary& fleet) {
     out += "\nProbes            pass  warn  fail  skip error\n";
     for (const auto& p : fleet.probes) {
         std::string row = fmt::format("  {:<14}", p.id);
-        for (const auto s : status_order) {
+        for (const auto s : kStatusOrder) {
             const auto it = p.hosts_by_status.find(std::string(to_string(s)));
             row += fmt::format("{:>6}", it == p.hosts_by_status.end() ? 0 : it->second.size());
         }
@@ -155,7 +155,7 @@ json to_json(const FleetSummary& fleet) {
     for (const auto& p : fleet.probes) {
         json counts = json::object();
         json by_status = json::object();
-        for (const auto s : status_order) {
+        for (const auto s : kStatusOrder) {
             const auto key = std::string(to_string(s));
             const auto it = p.hosts_by_status.find(key);
             const auto list =

@@ -42,7 +42,7 @@ int nesting_depth(std::string_view bytes) {
             in_string = true;
         } else if (c == '[' || c == '{') {
             deepest = std::max(deepest, ++depth);
-            if (deepest > max_report_depth) return deepest;
+            if (deepest > kMaxReportDepth) return deepest;
         } else if (c == ']' || c == '}') {
             --depth;
         }
@@ -172,10 +172,10 @@ LoadedReport read_document(const json& document) {
     if (!document.contains("schema")) fail("", "not a netdiag report: no \"schema\" field");
     if (!document["schema"].is_string()) fail("/schema", "expected a string");
     const auto schema = document["schema"].get<std::string>();
-    if (schema != report_schema_id) {
+    if (schema != kReportSchemaId) {
         if (schema.rfind("netdiag.report/", 0) == 0) {
             fail("", fmt::format("unsupported report schema \"{}\" (this netdiag reads \"{}\")",
-                                 schema, report_schema_id));
+                                 schema, kReportSchemaId));
         }
         fail("", fmt::format("not a netdiag report: schema is \"{}\"", schema));
     }
@@ -202,14 +202,14 @@ LoadedReport read_document(const json& document) {
 
 ReportReadResult read_report(std::string_view bytes) {
     ReportReadResult result;
-    if (bytes.size() > max_report_bytes) {
-        result.error = fmt::format("report is {} bytes; the limit is {} bytes", bytes.size(),
-                                   max_report_bytes);
+    if (bytes.size() > kMaxReportBytes) {
+        result.error =
+            fmt::format("report is {} bytes; the limit is {} bytes", bytes.size(), kMaxReportBytes);
         return result;
     }
-    if (nesting_depth(bytes) > max_report_depth) {
+    if (nesting_depth(bytes) > kMaxReportDepth) {
         result.error =
-            fmt::format("not a netdiag report: nested deeper than {} levels", max_report_depth);
+            fmt::format("not a netdiag report: nested deeper than {} levels", kMaxReportDepth);
         return result;
     }
     json document;
@@ -252,7 +252,7 @@ ReportReadResult load_report_file(const std::filesystem::path& path) {
     // Read at most one byte past the limit: enough to tell a too-large file without holding it.
     std::string bytes;
     char buffer[64 * 1024];
-    while (in && bytes.size() <= max_report_bytes) {
+    while (in && bytes.size() <= kMaxReportBytes) {
         in.read(buffer, sizeof buffer);
         bytes.append(buffer, static_cast<size_t>(in.gcount()));
     }

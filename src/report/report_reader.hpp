@@ -14,8 +14,8 @@
 
 namespace netdiag {
 
-inline constexpr std::size_t max_report_bytes = 64 * 1024 * 1024;
-inline constexpr int max_report_depth = 64;
+inline constexpr std::size_t kMaxReportBytes = 64 * 1024 * 1024;
+inline constexpr int kMaxReportDepth = 64;
 
 struct LoadedReport {
     Report report;

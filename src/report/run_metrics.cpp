@@ -11,9 +11,9 @@ namespace {
 
 using metrics::Family;
 
-constexpr ProbeStatus all_statuses[] = {ProbeStatus::pass, ProbeStatus::warn, ProbeStatus::fail,
+constexpr ProbeStatus kAllStatuses[] = {ProbeStatus::pass, ProbeStatus::warn, ProbeStatus::fail,
                                         ProbeStatus::skip, ProbeStatus::error};
-constexpr Severity all_severities[] = {Severity::info, Severity::warning, Severity::error};
+constexpr Severity kAllSeverities[] = {Severity::info, Severity::warning, Severity::error};
 
 std::vector<Family> run_families(const Report& report) {
     std::vector<Family> out;
@@ -38,7 +38,7 @@ std::vector<Family> run_families(const Report& report) {
     const int by_severity[] = {counts.findings_info, counts.findings_warning,
                                counts.findings_error};
     Family findings{"netdiag_run_findings", "Findings of the run by severity.", {}};
-    for (const auto severity : all_severities) {
+    for (const auto severity : kAllSeverities) {
         findings.samples.push_back({{{"severity", std::string(to_string(severity))}},
                                     static_cast<double>(by_severity[static_cast<int>(severity)])});
     }
@@ -54,7 +54,7 @@ std::vector<Family> probe_families(const Report& report) {
                   {}};
     Family duration{"netdiag_probe_duration_seconds", "How long each probe ran.", {}};
     for (const auto& probe : report.probes) {
-        for (const auto s : all_statuses) {
+        for (const auto s : kAllStatuses) {
             status.samples.push_back(
                 {{{"probe", probe.probe}, {"status", std::string(to_string(s))}},
                  probe.status == s ? 1.0 : 0.0});

@@ -10,12 +10,12 @@
 namespace netdiag {
 namespace {
 
-constexpr int chart_width = 640;
-constexpr int label_width = 170;
-constexpr int value_width = 110;
-constexpr int row_height = 26;
-constexpr int top = 30;
-constexpr int bottom = 34;
+constexpr int kChartWidth = 640;
+constexpr int kLabelWidth = 170;
+constexpr int kValueWidth = 110;
+constexpr int kRowHeight = 26;
+constexpr int kTop = 30;
+constexpr int kBottom = 34;
 
 std::string svg_open(const std::string& id, const std::string& title, int height,
                      std::string_view kind) {
@@ -24,7 +24,7 @@ std::string svg_open(const std::string& id, const std::string& title, int height
         "viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\">\n"
         "<title>{}</title>\n"
         "<text x=\"0\" y=\"18\" class=\"chart-title\">{}</text>\n",
-        xml_escape(id), kind, chart_width, height, chart_width, height, xml_escape(title),
+        xml_escape(id), kind, kChartWidth, height, kChartWidth, height, xml_escape(title),
         xml_escape(title), xml_escape(title));
 }
 
@@ -52,9 +52,9 @@ std::string_view state_class(const std::string& state) {
 }  // namespace
 
 std::string render_bar_chart(const BarChart& chart) {
-    const int plot_width = chart_width - label_width - value_width;
+    const int plot_width = kChartWidth - kLabelWidth - kValueWidth;
     const int rows = static_cast<int>(chart.bars.size());
-    const int height = top + rows * row_height + bottom;
+    const int height = kTop + rows * kRowHeight + kBottom;
     double largest = 0;
     for (const auto& bar : chart.bars) {
         if (std::isfinite(bar.value)) largest = std::max(largest, bar.value);
@@ -65,49 +65,49 @@ std::string render_bar_chart(const BarChart& chart) {
     for (int i = 0; i < rows; ++i) {
         const auto& bar = chart.bars[static_cast<size_t>(i)];
         const double value = std::isfinite(bar.value) ? std::max(bar.value, 0.0) : 0.0;
-        const int y = top + i * row_height;
+        const int y = kTop + i * kRowHeight;
         const double width = value / axis_max * plot_width;
         svg += fmt::format(
             "<text x=\"{}\" y=\"{}\" class=\"bar-label\" text-anchor=\"end\">{}</text>\n"
             "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" "
             "data-value=\"{}\"><title>{}: {}</title></rect>\n"
             "<text x=\"{:.1f}\" y=\"{}\" class=\"bar-value\">{}</text>\n",
-            label_width - 8, y + 17, xml_escape(bar.label), label_width, y + 4, width,
-            row_height - 8, axis_number(value), xml_escape(bar.label), xml_escape(bar.value_text),
-            label_width + width + 6, y + 17, xml_escape(bar.value_text));
+            kLabelWidth - 8, y + 17, xml_escape(bar.label), kLabelWidth, y + 4, width,
+            kRowHeight - 8, axis_number(value), xml_escape(bar.label), xml_escape(bar.value_text),
+            kLabelWidth + width + 6, y + 17, xml_escape(bar.value_text));
     }
     // Axis with four ticks: 0, 1/4 … of the nice maximum.
-    const int axis_y = top + rows * row_height + 2;
+    const int axis_y = kTop + rows * kRowHeight + 2;
     svg += fmt::format("<line class=\"axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n",
-                       label_width, axis_y, label_width + plot_width, axis_y);
+                       kLabelWidth, axis_y, kLabelWidth + plot_width, axis_y);
     for (int tick = 0; tick <= 4; ++tick) {
-        const double x = label_width + plot_width * tick / 4.0;
+        const double x = kLabelWidth + plot_width * tick / 4.0;
         svg += fmt::format(
             "<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}"
             "</text>\n",
             x, axis_y + 14, axis_number(axis_max * tick / 4.0));
     }
     svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}</text>\n",
-                       label_width + plot_width / 2, axis_y + 29, xml_escape(chart.unit));
+                       kLabelWidth + plot_width / 2, axis_y + 29, xml_escape(chart.unit));
     return svg + "</svg>\n";
 }
 
 std::string render_timeline_chart(const TimelineChart& chart) {
-    const int plot_width = chart_width - label_width - 20;
+    const int plot_width = kChartWidth - kLabelWidth - 20;
     const int rows = static_cast<int>(chart.lanes.size());
-    const int height = top + rows * row_height + bottom;
+    const int height = kTop + rows * kRowHeight + kBottom;
     const double length = chart.length_s > 0 ? chart.length_s : 1;
     const auto x_of = [&](double t) {
-        return label_width + std::clamp(t / length, 0.0, 1.0) * plot_width;
+        return kLabelWidth + std::clamp(t / length, 0.0, 1.0) * plot_width;
     };
 
     std::string svg = svg_open(chart.id, chart.title, height, "timeline-chart");
     for (int i = 0; i < rows; ++i) {
         const auto& lane = chart.lanes[static_cast<size_t>(i)];
-        const int y = top + i * row_height;
+        const int y = kTop + i * kRowHeight;
         svg += fmt::format(
             "<text x=\"{}\" y=\"{}\" class=\"bar-label\" text-anchor=\"end\">{}</text>\n",
-            label_width - 8, y + 17, xml_escape(lane.label));
+            kLabelWidth - 8, y + 17, xml_escape(lane.label));
         for (const auto& span : lane.spans) {
             const double x = x_of(span.start_s);
             // A 2 s outage in a 10 min watch is under a pixel; keep every drop visible.
@@ -115,7 +115,7 @@ std::string render_timeline_chart(const TimelineChart& chart) {
             svg += fmt::format(
                 "<rect class=\"span {}\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\">"
                 "<title>{} {:.1f}-{:.1f} s</title></rect>\n",
-                state_class(span.state), x, y + 4, width, row_height - 8, xml_escape(span.state),
+                state_class(span.state), x, y + 4, width, kRowHeight - 8, xml_escape(span.state),
                 span.start_s, span.end_s);
         }
         for (const auto& mark : lane.marks) {
@@ -126,19 +126,19 @@ std::string render_timeline_chart(const TimelineChart& chart) {
                 x, y + 2, mark.at_s, xml_escape(mark.label));
         }
     }
-    const int axis_y = top + rows * row_height + 2;
+    const int axis_y = kTop + rows * kRowHeight + 2;
     svg += fmt::format("<line class=\"axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n",
-                       label_width, axis_y, label_width + plot_width, axis_y);
+                       kLabelWidth, axis_y, kLabelWidth + plot_width, axis_y);
     for (int tick = 0; tick <= 4; ++tick) {
         svg += fmt::format(
             "<text x=\"{:.1f}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}"
             "</text>\n",
-            label_width + plot_width * tick / 4.0, axis_y + 14, axis_number(length * tick / 4.0));
+            kLabelWidth + plot_width * tick / 4.0, axis_y + 14, axis_number(length * tick / 4.0));
     }
     svg += fmt::format(
         "<text x=\"{}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">seconds since "
         "start</text>\n",
-        label_width + plot_width / 2, axis_y + 29);
+        kLabelWidth + plot_width / 2, axis_y + 29);
     return svg + "</svg>\n";
 }
 

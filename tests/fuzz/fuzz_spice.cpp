@@ -74,16 +74,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         default: {
             // A stream as the client reads it: mini header, bounded body, dispatch by type.
             std::size_t at = 0;
-            while (input.size() - at >= sp::mini_header_size) {
+            while (input.size() - at >= sp::kMiniHeaderSize) {
                 const auto h =
                     sp::decode_message_header(sp::HeaderKind::mini, input.subspan(at)).value();
-                at += sp::mini_header_size;
-                if (h.size > sp::max_message_body || h.size > input.size() - at) break;
+                at += sp::kMiniHeaderSize;
+                if (h.size > sp::kMaxMessageBody || h.size > input.size() - at) break;
                 const auto body = input.subspan(at, h.size);
                 at += h.size;
-                if (h.type == sp::server_msg::main_channels_list) {
+                if (h.type == sp::server_msg::kMainChannelsList) {
                     (void)sp::decode_channels_list(body);
-                } else if (h.type == sp::server_msg::notify) {
+                } else if (h.type == sp::server_msg::kNotify) {
                     (void)sp::decode_notify(body);
                 }
                 (void)sp::main_server_message_name(h.type);

@@ -24,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Far above the slowest seed under ASan (a few milliseconds); only a hang reaches it.
-constexpr std::chrono::seconds per_input_budget{5};
+constexpr std::chrono::seconds kPerInputBudget{5};
 
 std::vector<fs::path> inputs_in(const fs::path& argument) {
     std::vector<fs::path> files;
@@ -64,12 +64,12 @@ int main(int argc, char** argv) {
             const auto start = std::chrono::steady_clock::now();
             LLVMFuzzerTestOneInput(bytes.data(), bytes.size());
             const auto took = std::chrono::steady_clock::now() - start;
-            if (took > per_input_budget) {
+            if (took > kPerInputBudget) {
                 std::fprintf(
                     stderr, "%s: took %lld ms, over the %lld s budget\n", file.c_str(),
                     static_cast<long long>(
                         std::chrono::duration_cast<std::chrono::milliseconds>(took).count()),
-                    static_cast<long long>(per_input_budget.count()));
+                    static_cast<long long>(kPerInputBudget.count()));
                 return 1;
             }
             ++replayed;

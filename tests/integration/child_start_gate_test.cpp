@@ -51,8 +51,8 @@ TEST_CASE("a port bound and closed under the gate is free while children start",
     std::thread starter([&] { children = start_children_until(stop); });
 
     int conflicts = 0;
-    constexpr int rounds = 400;
-    for (int round = 0; round < rounds; ++round) {
+    constexpr int kRounds = 400;
+    for (int round = 0; round < kRounds; ++round) {
         const auto no_child_starts = netdiag::platform::hold_against_child_starts();
         {
             mc::MulticastSocket exclusive;

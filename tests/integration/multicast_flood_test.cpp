@@ -71,7 +71,7 @@ private:
 
 TEST_CASE("multicast: a flood on the probe's group and port gives a right or undecided verdict",
           "[multicast][flood]") {
-    // A few rounds: whether the copy survives the flood varies from run to run, and both
+    // A few kRounds: whether the copy survives the flood varies from run to run, and both
     // outcomes must be judged right.
     for (int round = 0; round < 3; ++round) {
         const auto port = free_udp_port();

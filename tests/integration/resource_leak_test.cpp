@@ -77,11 +77,11 @@ std::set<std::string> thread_ids() {
 // itself, through a thread pidfd (readable once the thread has exited), for every thread not in
 // `keep`. Where the kernel has no thread pidfds (before 6.9) the counts are read at once.
 void wait_for_threads_to_end(const std::set<std::string>& keep) {
-    constexpr unsigned pidfd_thread = O_EXCL;  // PIDFD_THREAD
+    constexpr unsigned kPidfdThread = O_EXCL;  // PIDFD_THREAD
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     for (const auto& id : thread_ids()) {
         if (keep.count(id) != 0) continue;
-        const int fd = static_cast<int>(::syscall(SYS_pidfd_open, std::stoi(id), pidfd_thread));
+        const int fd = static_cast<int>(::syscall(SYS_pidfd_open, std::stoi(id), kPidfdThread));
         if (fd < 0) continue;  // already gone (ESRCH), or no thread pidfds here
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());

@@ -85,7 +85,7 @@ TEST_CASE("ECN on Linux loopback: the ECT(0) mark comes back through IP_RECVTOS"
     CHECK(check.send.status == platform::udp::SendStatus::accepted);
     CHECK(check.arrived);
     REQUIRE(check.mark_read.has_value());
-    CHECK(*check.mark_read == platform::udp::ecn_ect0);
+    CHECK(*check.mark_read == platform::udp::kEcnEct0);
     CHECK(verdict(check) == EcnVerdict::read_back);
 }
 
@@ -98,7 +98,7 @@ TEST_CASE("ECN on Linux loopback: the ECT(0) mark comes back through IPV6_RECVTC
     CHECK_FALSE(check.receive_option_error);
     CHECK(check.send.status == platform::udp::SendStatus::accepted);
     REQUIRE(check.mark_read.has_value());
-    CHECK(*check.mark_read == platform::udp::ecn_ect0);
+    CHECK(*check.mark_read == platform::udp::kEcnEct0);
     CHECK(verdict(check) == EcnVerdict::read_back);
 }
 

@@ -22,7 +22,7 @@ using netdiag::testing::slurp;
 
 namespace {
 
-constexpr int valgrind_error_exit = 99;
+constexpr int kValgrindErrorExit = 99;
 
 bool have_valgrind() {
     return std::system("command -v valgrind >/dev/null 2>&1") == 0;
@@ -53,7 +53,7 @@ TEST_CASE("probe --all under valgrind memcheck: no error, no leak, workers inclu
     const std::string valgrind =
         "valgrind -q --trace-children=yes --leak-check=full "
         "--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=" +
-        std::to_string(valgrind_error_exit) + " --log-file=\"" + (dir / "memcheck.%p").string() +
+        std::to_string(kValgrindErrorExit) + " --log-file=\"" + (dir / "memcheck.%p").string() +
         "\" ";
     const auto report_path = (dir / "report.json").string();
     // Valgrind slows everything tens of times: the probes get a deadline to match.
@@ -72,7 +72,7 @@ TEST_CASE("probe --all under valgrind memcheck: no error, no leak, workers inclu
         INFO(entry.path().string());
         CHECK(log.empty());
     }
-    CHECK(run.code != valgrind_error_exit);
+    CHECK(run.code != kValgrindErrorExit);
     // The wasm fixtures hold wrong modules on purpose: exit 1, never 3 (a probe broke).
     CHECK(run.code == 1);
     // The parent and 4 workers for each of the 3 process patterns ran under valgrind.

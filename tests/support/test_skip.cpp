@@ -25,7 +25,7 @@ void report_skip(std::string_view capability, const std::string& reason) {
                                      << " (NETDIAG_TEST_REQUIRE)");
     }
     // Straight to stdout and flushed: ctest reads the marker from the test's output.
-    std::cout << skip_marker << " [" << capability << "]: " << reason << std::endl;
+    std::cout << kSkipMarker << " [" << capability << "]: " << reason << std::endl;
 }
 
 }  // namespace netdiag::testing

@@ -13,7 +13,7 @@
 namespace netdiag::testing {
 
 // The marker ctest's SKIP_REGULAR_EXPRESSION matches (tests/CMakeLists.txt).
-inline constexpr std::string_view skip_marker = "NETDIAG-TEST-SKIPPED";
+inline constexpr std::string_view kSkipMarker = "NETDIAG-TEST-SKIPPED";
 
 // True when NETDIAG_TEST_REQUIRE names the capability or says "all".
 bool capability_required(std::string_view capability);

@@ -145,8 +145,8 @@ private:
     std::int64_t pid_;
 };
 
-constexpr accept::NativeSocket fake_listener = 0x1f4;
-constexpr int fake_wsaeinval = 10022;
+constexpr accept::NativeSocket kFakeListener = 0x1f4;
+constexpr int kFakeWsaeinval = 10022;
 
 // Answers as the Windows shim does; each spawned worker follows the next script.
 class WindowsLikeAcceptShim final : public accept::AcceptShim {
@@ -163,13 +163,13 @@ public:
                 {"threads-iocp", "threads", "iocp-acceptex", false, "threads"}};
     }
     netdiag::SysError invalid_argument() const override {
-        return windows_error(fake_wsaeinval, "WSAEINVAL", "An invalid argument was supplied.");
+        return windows_error(kFakeWsaeinval, "WSAEINVAL", "An invalid argument was supplied.");
     }
     std::string_view kill_verb() const override { return "terminated"; }
 
     accept::NativeSocket open_listener(const std::string&, std::uint16_t, int, accept::ListenerUse,
                                        std::vector<accept::WorkerFailure>&) override {
-        return fake_listener;
+        return kFakeListener;
     }
     std::uint16_t local_port(accept::NativeSocket) override { return 50123; }
     void close_socket(accept::NativeSocket socket) override {
@@ -219,7 +219,7 @@ public:
     std::int64_t current_pid() const override { return 1; }
     void write_output(std::string_view) override {}
     accept::NativeSocket receive_listener(const accept::WorkerArgs&, accept::WorkerSink&) override {
-        return accept::no_socket;
+        return accept::kNoSocket;
     }
     int run_process_loop(const accept::PatternInfo&, accept::NativeSocket,
                          const accept::WorkerArgs&, Clock::time_point, accept::PipeSink&) override {
@@ -296,7 +296,7 @@ TEST_CASE("a Windows worker's \\r\\n lines reach the group: ready, summary, a cl
     CHECK(w.failures[0].count == 3);
     // The listener went to the worker as a line on its stdin, and is closed by the group.
     CHECK(worker->input == "{\"protocol_info\":\"00\"}\n");
-    CHECK(shim->closed_sockets == std::vector<accept::NativeSocket>{fake_listener});
+    CHECK(shim->closed_sockets == std::vector<accept::NativeSocket>{kFakeListener});
     CHECK(shim->spawned_args.at(0) ==
           std::vector<std::string>{"accept-worker", "--pattern", "inherit-iocp", "--id", "0",
                                    "--reply", "id", "--lifetime-ms", "60000"});
@@ -409,7 +409,7 @@ TEST_CASE("an unknown pattern is refused with WSAEINVAL, naming Windows", "[unit
     REQUIRE(started.failure.setup_failures.size() == 1);
     CHECK(started.failure.setup_failures[0].step ==
           "pattern reuseport is not available on Windows");
-    CHECK(started.failure.setup_failures[0].error.native == fake_wsaeinval);
+    CHECK(started.failure.setup_failures[0].error.native == kFakeWsaeinval);
 }
 
 TEST_CASE("threads-iocp: a failed association closes the listener, later threads never start",
@@ -444,7 +444,7 @@ TEST_CASE("threads-iocp: a failed association closes the listener, later threads
           "not started: worker 1 closed the listening socket after its association failed");
     REQUIRE(result.notes.size() == 1);
     // Closed once, by the failed association, not again at stop.
-    CHECK(shim->closed_sockets == std::vector<accept::NativeSocket>{fake_listener});
+    CHECK(shim->closed_sockets == std::vector<accept::NativeSocket>{kFakeListener});
 }
 
 }  // namespace accept_group_policy_test

@@ -20,10 +20,10 @@ namespace {
 namespace mc = netdiag::platform::multicast;
 namespace udp = netdiag::platform::udp;
 
-constexpr int fake_wsaeinval = 10022;
-constexpr int fake_wsaenotsock = 10038;
-constexpr int fake_wsaenoprotoopt = 10042;
-constexpr int fake_wsaeaddrinuse = 10048;
+constexpr int kFakeWsaeinval = 10022;
+constexpr int kFakeWsaenotsock = 10038;
+constexpr int kFakeWsaenoprotoopt = 10042;
+constexpr int kFakeWsaeaddrinuse = 10048;
 
 std::string text_of(const void* raw, int family) {
     char text[INET6_ADDRSTRLEN] = {};
@@ -32,8 +32,8 @@ std::string text_of(const void* raw, int family) {
 }
 
 // Winsock's SOL_SOCKET, SO_REUSEADDR and SO_EXCLUSIVEADDRUSE (~SO_REUSEADDR).
-constexpr mc::OptionName fake_so_reuseaddr{0xffff, 4};
-constexpr mc::OptionName fake_so_exclusiveaddruse{0xffff, ~4};
+constexpr mc::OptionName kFakeSoReuseaddr{0xffff, 4};
+constexpr mc::OptionName kFakeSoExclusiveaddruse{0xffff, ~4};
 
 bool same(mc::OptionName a, int level, int name) {
     return a.level == level && a.name == name;
@@ -42,8 +42,8 @@ bool same(mc::OptionName a, int level, int name) {
 // The option's name as a person reads it; the IP-level names are this build's constants, as the
 // portable code passes them.
 std::string option_name(mc::OptionName option) {
-    if (same(option, fake_so_reuseaddr.level, fake_so_reuseaddr.name)) return "SO_REUSEADDR";
-    if (same(option, fake_so_exclusiveaddruse.level, fake_so_exclusiveaddruse.name)) {
+    if (same(option, kFakeSoReuseaddr.level, kFakeSoReuseaddr.name)) return "SO_REUSEADDR";
+    if (same(option, kFakeSoExclusiveaddruse.level, kFakeSoExclusiveaddruse.name)) {
         return "SO_EXCLUSIVEADDRUSE";
     }
     if (same(option, IPPROTO_IP, IP_MULTICAST_TTL)) return "IP_MULTICAST_TTL";
@@ -101,9 +101,9 @@ public:
     std::optional<mc::OptionName> reuse_option(mc::ReuseOption option) const override {
         switch (option) {
             case mc::ReuseOption::reuse_address:
-                return fake_so_reuseaddr;
+                return kFakeSoReuseaddr;
             case mc::ReuseOption::exclusive_address_use:
-                return fake_so_exclusiveaddruse;
+                return kFakeSoExclusiveaddruse;
             case mc::ReuseOption::reuse_port:
                 break;
         }
@@ -145,9 +145,9 @@ public:
         call.from = *udp::to_socket_address(sender);
         return call;
     }
-    int not_open() const override { return fake_wsaenotsock; }
-    int invalid_argument() const override { return fake_wsaeinval; }
-    int no_such_option() const override { return fake_wsaenoprotoopt; }
+    int not_open() const override { return kFakeWsaenotsock; }
+    int invalid_argument() const override { return kFakeWsaeinval; }
+    int no_such_option() const override { return kFakeWsaenoprotoopt; }
 };
 
 struct Harness {
@@ -168,10 +168,10 @@ const mc::PlatformTraits windows_traits{.has_reuse_port = false,
 TEST_CASE("a port another socket holds fails bind with WSAEADDRINUSE as Winsock said it",
           "[unit]") {
     Harness h;
-    h.shim->bind_error = fake_wsaeaddrinuse;
+    h.shim->bind_error = kFakeWsaeaddrinuse;
     REQUIRE_FALSE(h.socket.open(mc::Family::ipv4));
     const auto error = h.socket.bind("", 7446, {.reuse_address = true});
-    CHECK(error.native == fake_wsaeaddrinuse);
+    CHECK(error.native == kFakeWsaeaddrinuse);
     CHECK(h.shim->calls ==
           std::vector<std::string>{"open v4", "SO_REUSEADDR=1", "bind 0.0.0.0:7446"});
 }
@@ -182,7 +182,7 @@ TEST_CASE("SO_REUSEPORT is refused with WSAENOPROTOOPT after the options Windows
     REQUIRE_FALSE(h.socket.open(mc::Family::ipv4));
     const auto error = h.socket.bind(
         "224.0.0.224", 7446, {.reuse_address = false, .reuse_port = true, .exclusive = true});
-    CHECK(error.native == fake_wsaenoprotoopt);
+    CHECK(error.native == kFakeWsaenoprotoopt);
     CHECK(h.shim->calls == std::vector<std::string>{"open v4", "SO_EXCLUSIVEADDRUSE=1"});
 }
 
@@ -223,20 +223,20 @@ TEST_CASE("IPv6 memberships and IPV6_MULTICAST_IF name the interface by index", 
 TEST_CASE("addresses that are not of the socket's family are WSAEINVAL before any call", "[unit]") {
     Harness h;
     REQUIRE_FALSE(h.socket.open(mc::Family::ipv4));
-    CHECK(h.socket.join("ff02::1", {}).native == fake_wsaeinval);
-    CHECK(h.socket.join("224.0.0.224", {.ipv4_address = "eth0"}).native == fake_wsaeinval);
-    CHECK(h.socket.bind("::", 7446).native == fake_wsaeinval);
+    CHECK(h.socket.join("ff02::1", {}).native == kFakeWsaeinval);
+    CHECK(h.socket.join("224.0.0.224", {.ipv4_address = "eth0"}).native == kFakeWsaeinval);
+    CHECK(h.socket.bind("::", 7446).native == kFakeWsaeinval);
     const std::uint8_t byte = 1;
-    CHECK(h.socket.send_to("not-an-address", 7446, {&byte, 1}).native == fake_wsaeinval);
+    CHECK(h.socket.send_to("not-an-address", 7446, {&byte, 1}).native == kFakeWsaeinval);
     CHECK(h.shim->calls == std::vector<std::string>{"open v4"});
 }
 
 TEST_CASE("a socket that is not open answers WSAENOTSOCK", "[unit]") {
     Harness h;
-    CHECK(h.socket.bind("", 7446).native == fake_wsaenotsock);
-    CHECK(h.socket.join("224.0.0.224", {}).native == fake_wsaenotsock);
-    CHECK(h.socket.set_hops(1).native == fake_wsaenotsock);
-    CHECK(h.socket.receive(std::chrono::steady_clock::now()).error.native == fake_wsaenotsock);
+    CHECK(h.socket.bind("", 7446).native == kFakeWsaenotsock);
+    CHECK(h.socket.join("224.0.0.224", {}).native == kFakeWsaenotsock);
+    CHECK(h.socket.set_hops(1).native == kFakeWsaenotsock);
+    CHECK(h.socket.receive(std::chrono::steady_clock::now()).error.native == kFakeWsaenotsock);
     CHECK_FALSE(h.socket.local_port());
     CHECK(h.shim->calls.empty());
 }
@@ -279,8 +279,8 @@ TEST_CASE("an interrupted wait is retried, a failed one is the error, a datagram
     CHECK(got.datagram->arrival_interface == 0);
     CHECK(h.shim->wait_timeouts.size() == 2);
 
-    h.shim->waits = {{mc::WaitResult::State::failed, fake_wsaenotsock}};
+    h.shim->waits = {{mc::WaitResult::State::failed, kFakeWsaenotsock}};
     const auto failed = h.socket.receive(std::chrono::steady_clock::now());
-    CHECK(failed.error.native == fake_wsaenotsock);
+    CHECK(failed.error.native == kFakeWsaenotsock);
     CHECK_FALSE(failed.timed_out);
 }

@@ -41,9 +41,9 @@ TEST_CASE("exposition: label values and help are escaped, values spelled for bot
     CHECK(metrics::format_value(0.25) == "0.25");
     CHECK(metrics::format_value(1796014800) == "1796014800");
     CHECK(metrics::format_value(std::nan("")) == "NaN");
-    constexpr double infinity = std::numeric_limits<double>::infinity();
-    CHECK(metrics::format_value(infinity) == "+Inf");
-    CHECK(metrics::format_value(-infinity) == "-Inf");
+    constexpr double kInfinity = std::numeric_limits<double>::infinity();
+    CHECK(metrics::format_value(kInfinity) == "+Inf");
+    CHECK(metrics::format_value(-kInfinity) == "-Inf");
 }
 
 TEST_CASE("exposition: HELP and TYPE per family, empty families left out, repeats dropped",

@@ -38,7 +38,7 @@ TEST_CASE("spice link reply round trip and limits", "[spice][codec]") {
     REQUIRE(bytes.size() == 16 + 178 + 8);
     const auto header = sp::decode_link_header(bytes);
     REQUIRE(header.ok());
-    CHECK(header.value().magic == sp::link_magic);
+    CHECK(header.value().magic == sp::kLinkMagic);
     CHECK(header.value().size == 186);
     auto body = std::span(bytes).subspan(16);
     const auto back = sp::decode_link_reply(body);

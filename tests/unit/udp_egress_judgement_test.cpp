@@ -189,7 +189,7 @@ TEST_CASE("egress: findings only when the measurements stayed on loopback", "[ud
         }
         return false;
     };
-    const auto findings = netdiag::probes::udp_batch::analyse(run);
+    const auto findings = netdiag::probes::udp_batch::judge(run);
     REQUIRE(has(findings, "ND-UDP-012"));
     for (const auto& f : findings) {
         if (f.id != "ND-UDP-012") continue;
@@ -202,5 +202,5 @@ TEST_CASE("egress: findings only when the measurements stayed on loopback", "[ud
                Catch::Contains("veth0 judged"));
 
     run.route.verification = netdiag::probes::udp_batch::Verification::peer;
-    CHECK_FALSE(has(netdiag::probes::udp_batch::analyse(run), "ND-UDP-012"));
+    CHECK_FALSE(has(netdiag::probes::udp_batch::judge(run), "ND-UDP-012"));
 }

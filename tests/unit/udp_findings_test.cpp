@@ -113,7 +113,7 @@ const Finding& get(const std::vector<Finding>& findings, const std::string& id) 
 }  // namespace
 
 TEST_CASE("a healthy run has only the stale-source demonstration, as info") {
-    const auto findings = analyse(healthy_run());
+    const auto findings = judge(healthy_run());
     REQUIRE(ids_of(findings) == std::vector<std::string>{"ND-UDP-011"});
     CHECK(findings[0].severity == Severity::info);
     CHECK(findings[0].title.find("ENETUNREACH") != std::string::npos);
@@ -130,7 +130,7 @@ TEST_CASE("GSO refused with EINVAL over the route MTU is the MTU finding") {
         t.plain_delivery.reset();
         t.throughput.reset();
     }
-    const auto findings = analyse(run);
+    const auto findings = judge(run);
     REQUIRE(has(findings, "ND-UDP-006"));
     CHECK_FALSE(has(findings, "ND-UDP-001"));  // explained, not a generic rejection
     const auto& f = get(findings, "ND-UDP-006");
@@ -150,7 +150,7 @@ TEST_CASE("a batch over the discovered segment limit is the limits finding") {
     run.datagram_size = 100;
     trial_of(run, SendPath::segment_cmsg).plain =
         rejected(einval, "sendmsg(UDP_SEGMENT cmsg=100, 200 segments)");
-    const auto findings = analyse(run);
+    const auto findings = judge(run);
     REQUIRE(has(findings, "ND-UDP-007"));
     const auto& f = get(findings, "ND-UDP-007");
     CHECK(f.evidence["max_segments_per_call"] == 128);
@@ -170,7 +170,7 @@ TEST_CASE("the Windows faults under Wine: setsockopt refused, cmsg ignored") {
     auto& cmsg = trial_of(run, SendPath::segment_cmsg);
     cmsg.plain_delivery->unsegmented = 1;
     cmsg.plain_delivery->largest_unsegmented = 44800;
-    const auto findings = analyse(run);
+    const auto findings = judge(run);
     CHECK(has(findings, "ND-UDP-001"));
     CHECK(get(findings, "ND-UDP-001").title.find("WSAEINVAL") != std::string::npos);
     CHECK(has(findings, "ND-UDP-002"));
@@ -185,7 +185,7 @@ TEST_CASE("a pinned source the host lost is the stale-source finding") {
         t.pinned = rejected(enetunreach, "sendmsg(IP_PKTINFO)");
         t.pinned_delivery.reset();
     }
-    const auto findings = analyse(run);
+    const auto findings = judge(run);
     REQUIRE(has(findings, "ND-UDP-004"));
     const auto& f = get(findings, "ND-UDP-004");
     CHECK(f.evidence["source"] == "10.99.0.1");
@@ -202,7 +202,7 @@ TEST_CASE("an address removed during the measurement is found from the stopped s
     t.throughput->stopped_early = true;
     t.throughput->stopped_by =
         rejected(enetunreach, "sendmsg(UDP_SEGMENT cmsg=1400, 32 segments, IP_PKTINFO)");
-    const auto findings = analyse(run);
+    const auto findings = judge(run);
     REQUIRE(has(findings, "ND-UDP-004"));
     CHECK(get(findings, "ND-UDP-004").evidence["failures"].size() == 1);
 }
@@ -211,9 +211,9 @@ TEST_CASE("loss at the peer is an error, loss on loopback a warning") {
     auto run = healthy_run();
     trial_of(run, SendPath::segment_cmsg).plain_delivery->delivered = 0;
     trial_of(run, SendPath::segment_cmsg).plain_delivery->lost = 32;
-    CHECK(has(analyse(run), "ND-UDP-005"));
+    CHECK(has(judge(run), "ND-UDP-005"));
     run.route.verification = Verification::peer;
-    const auto findings = analyse(run);
+    const auto findings = judge(run);
     REQUIRE(has(findings, "ND-UDP-003"));
     CHECK(get(findings, "ND-UDP-003").severity == Severity::error);
 }
@@ -222,9 +222,9 @@ TEST_CASE("batched slower than unbatched is flagged, noise is not") {
     auto run = healthy_run();
     trial_of(run, SendPath::multi_message).throughput->datagrams = 35000;  // 0.7x: noise
     trial_of(run, SendPath::segment_cmsg).throughput->datagrams = 45000;   // 0.9x: noise
-    CHECK_FALSE(has(analyse(run), "ND-UDP-008"));
+    CHECK_FALSE(has(judge(run), "ND-UDP-008"));
     trial_of(run, SendPath::segment_cmsg).throughput->datagrams = 20000;  // 0.4x
-    const auto findings = analyse(run);
+    const auto findings = judge(run);
     REQUIRE(has(findings, "ND-UDP-008"));
     CHECK(get(findings, "ND-UDP-008").evidence["path"] == "segmentation-cmsg");
     CHECK(get(findings, "ND-UDP-008").evidence["ratio"].get<double>() == Approx(0.4));
@@ -235,11 +235,11 @@ TEST_CASE("a USB send interface and a dead route are reported") {
     run.route.interface_name = "eth1";
     run.route.interface_bus = "usb";
     run.route.interface_driver = "r8152";
-    CHECK(has(analyse(run), "ND-UDP-009"));
+    CHECK(has(judge(run), "ND-UDP-009"));
 
     auto dead = healthy_run();
     for (auto& t : dead.trials) t.plain = rejected(enetunreach, "sendto");
-    const auto findings = analyse(dead);
+    const auto findings = judge(dead);
     CHECK(has(findings, "ND-UDP-010"));
     CHECK_FALSE(has(findings, "ND-UDP-001"));
 }
@@ -250,7 +250,7 @@ TEST_CASE("newer kernels refuse an over-MTU segment with EMSGSIZE: still the MTU
     const auto emsgsize = posix_error(std::errc::message_size, 90, "EMSGSIZE");
     trial_of(run, SendPath::segment_cmsg).plain =
         rejected(emsgsize, "sendmsg(UDP_SEGMENT cmsg=1400, 32 segments)");
-    const auto findings = analyse(run);
+    const auto findings = judge(run);
     CHECK(has(findings, "ND-UDP-006"));
     CHECK_FALSE(has(findings, "ND-UDP-007"));
 }

@@ -8,7 +8,7 @@ using namespace netdiag::probes::udp_batch;
 
 TEST_CASE("requests round-trip through their line form") {
     std::string error;
-    const PeerRequest report{PeerOp::report, peer_protocol_version, 42, 32, 150};
+    const PeerRequest report{PeerOp::report, kPeerProtocolVersion, 42, 32, 150};
     const auto line = encode_request(report);
     REQUIRE(line.back() == '\n');
     const auto parsed = parse_request(line.substr(0, line.size() - 1), error);
@@ -32,7 +32,7 @@ TEST_CASE("malformed requests are refused with a reason") {
     CHECK(error.find("unknown op") != std::string::npos);
     CHECK_FALSE(parse_request(R"({"op":"report","stream":1,"count":-4,"wait_ms":1})", error));
     CHECK(error.find("count") != std::string::npos);
-    CHECK_FALSE(parse_request(std::string(max_line_bytes + 1, ' '), error));
+    CHECK_FALSE(parse_request(std::string(kMaxLineBytes + 1, ' '), error));
 }
 
 TEST_CASE("a report's wait is capped so a peer never waits long") {
@@ -40,7 +40,7 @@ TEST_CASE("a report's wait is capped so a peer never waits long") {
     const auto parsed =
         parse_request(R"({"op":"report","stream":1,"count":2,"wait_ms":999999})", error);
     REQUIRE(parsed);
-    CHECK(parsed->wait_ms == max_report_wait_ms);
+    CHECK(parsed->wait_ms == kMaxReportWaitMs);
 }
 
 TEST_CASE("responses: ok carries fields, errors carry the peer's text") {
@@ -76,7 +76,7 @@ TEST_CASE("version 2: the two-host multicast requests round-trip") {
     const auto report =
         parse_request(R"({"op":"mcast_report","token":7,"count":5,"wait_ms":99999})", error);
     REQUIRE(report);
-    CHECK(report->wait_ms == max_report_wait_ms);
+    CHECK(report->wait_ms == kMaxReportWaitMs);
 }
 
 TEST_CASE("version 2: hostile multicast requests get a precise error") {

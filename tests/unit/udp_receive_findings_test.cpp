@@ -32,12 +32,12 @@ EcnCheck ecn_read_back(Family family) {
     check.family = family;
     check.receive_option = family == Family::ipv4 ? "IP_RECVTOS" : "IPV6_RECVTCLASS";
     check.send_control = family == Family::ipv4 ? "IP_TOS cmsg" : "IPV6_TCLASS cmsg";
-    check.mark_sent = platform::udp::ecn_ect0;
+    check.mark_sent = platform::udp::kEcnEct0;
     check.send.status = platform::udp::SendStatus::accepted;
     check.send.datagrams = 1;
     check.send.bytes = 64;
     check.arrived = true;
-    check.mark_read = platform::udp::ecn_ect0;
+    check.mark_read = platform::udp::kEcnEct0;
     return check;
 }
 
@@ -110,8 +110,8 @@ TEST_CASE("ECN option refused (Wine, 10042 for both families) is ND-UDP-013, an 
 
 TEST_CASE("an ECN mark that does not come back is ND-UDP-014, a warning") {
     ReceiveChecks checks = healthy_linux();
-    checks.ecn[1].mark_read = platform::udp::ecn_not_ect;  // cleared on the way
-    checks.ecn[0].mark_read.reset();                       // no control message at all
+    checks.ecn[1].mark_read = platform::udp::kEcnNotEct;  // cleared on the way
+    checks.ecn[0].mark_read.reset();                      // no control message at all
     const auto findings = judge(checks);
     REQUIRE(test::finding_ids(findings) == std::vector<std::string>{"ND-UDP-014", "ND-UDP-014"});
     CHECK(findings[0].severity == Severity::warning);
@@ -185,7 +185,7 @@ TEST_CASE("the receive checks reach the probe's findings and measurements") {
     run.route.destination = {"127.0.0.1", 40000};
     run.receive.ecn = {ecn_refused_by_wine(Family::ipv4), ecn_read_back(Family::ipv6)};
     run.receive.coalescing = coalescing({{4000, std::nullopt}});
-    const auto ids = test::finding_ids(analyse(run));
+    const auto ids = test::finding_ids(judge(run));
     CHECK(std::count(ids.begin(), ids.end(), "ND-UDP-013") == 1);
     CHECK(std::count(ids.begin(), ids.end(), "ND-UDP-015") == 1);
     CHECK(std::count(ids.begin(), ids.end(), "ND-UDP-014") == 0);

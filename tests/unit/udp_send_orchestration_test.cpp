@@ -14,8 +14,8 @@ namespace {
 
 namespace udp = netdiag::platform::udp;
 
-constexpr int fake_wsaeinval = 10022;
-constexpr int fake_wsaewouldblock = 10035;
+constexpr int kFakeWsaeinval = 10022;
+constexpr int kFakeWsaewouldblock = 10035;
 
 // Answers each send with the next scripted result (then success), and records the calls.
 class WinsockLikeShim final : public udp::UdpSocketShim {
@@ -38,8 +38,8 @@ public:
     }
     int get_option(udp::SocketOption, int&) const override { return 0; }
     void set_pinned_source(const udp::SocketAddress&) override {}
-    int invalid_argument() const override { return fake_wsaeinval; }
-    bool is_transient(int error) const override { return error == fake_wsaewouldblock; }
+    int invalid_argument() const override { return kFakeWsaeinval; }
+    bool is_transient(int error) const override { return error == kFakeWsaewouldblock; }
     void wait_for_queue_space(int) override { ++waits; }
     bool supports(udp::SendPath path) const override {
         return path != udp::SendPath::multi_message;
@@ -51,7 +51,7 @@ public:
     udp::CallResult send_many(std::span<const std::byte>, std::size_t, std::size_t,
                               const udp::SendTarget&, std::size_t&) override {
         calls.push_back("many");
-        return {-1, fake_wsaeinval};
+        return {-1, kFakeWsaeinval};
     }
     std::size_t max_messages_per_call() const override { return 1; }
     udp::CallResult send_segmented(std::span<const std::byte> payload, std::size_t,
@@ -93,12 +93,12 @@ const std::vector<std::byte> ten_datagrams(10 * 100, std::byte{0x5a});
 TEST_CASE("a segmented send Winsock refuses is rejected with WSAEINVAL and names WSASendMsg",
           "[unit]") {
     WinsockLikeShim shim;
-    shim.scripted_sends.push_back({-1, fake_wsaeinval});
+    shim.scripted_sends.push_back({-1, kFakeWsaeinval});
     auto settings = loopback_destination();
     const auto outcome =
         udp::send_datagrams(shim, settings, udp::SendPath::segment_cmsg, ten_datagrams, 100);
     CHECK(outcome.status == udp::SendStatus::rejected);
-    CHECK(outcome.error.native == fake_wsaeinval);
+    CHECK(outcome.error.native == kFakeWsaeinval);
     CHECK(outcome.datagrams == 0);
     CHECK(outcome.retries == 0);
     CHECK(outcome.failed_call == "WSASendMsg(UDP_SEND_MSG_SIZE cmsg=100, 10 segments)");
@@ -122,13 +122,13 @@ TEST_CASE("the segment size set as an option goes once through setsockopt, then 
 
 TEST_CASE("a refused segment-size option is reported as that setsockopt call", "[unit]") {
     WinsockLikeShim shim;
-    shim.segment_option_error = fake_wsaeinval;
+    shim.segment_option_error = kFakeWsaeinval;
     auto settings = loopback_destination();
     const auto outcome =
         udp::send_datagrams(shim, settings, udp::SendPath::segment_sockopt, ten_datagrams, 100);
     CHECK(outcome.status == udp::SendStatus::rejected);
     CHECK(outcome.failed_call == "setsockopt(UDP_SEND_MSG_SIZE=100)");
-    CHECK(outcome.error.native == fake_wsaeinval);
+    CHECK(outcome.error.native == kFakeWsaeinval);
     CHECK(settings.segment_option == 0);
 }
 
@@ -144,7 +144,7 @@ TEST_CASE("without sendmmsg the multi-message path is unsupported and sends noth
 
 TEST_CASE("WSAEWOULDBLOCK is waited out and a later failure makes the batch partial", "[unit]") {
     WinsockLikeShim shim;
-    shim.scripted_sends = {{100, 0}, {-1, fake_wsaewouldblock}, {100, 0}, {-1, fake_wsaeinval}};
+    shim.scripted_sends = {{100, 0}, {-1, kFakeWsaewouldblock}, {100, 0}, {-1, kFakeWsaeinval}};
     auto settings = loopback_destination();
     const auto outcome =
         udp::send_datagrams(shim, settings, udp::SendPath::per_datagram, ten_datagrams, 100);
@@ -163,6 +163,6 @@ TEST_CASE("a send with no destination is rejected with the shim's invalid argume
     const auto outcome =
         udp::send_datagrams(shim, settings, udp::SendPath::per_datagram, ten_datagrams, 100);
     CHECK(outcome.status == udp::SendStatus::rejected);
-    CHECK(outcome.error.native == fake_wsaeinval);
+    CHECK(outcome.error.native == kFakeWsaeinval);
     CHECK(shim.calls.empty());
 }

@@ -184,7 +184,7 @@ TEST_CASE("Abstract memory: byte-wise stores, partial overlaps, joins keep agree
           "[wasi-af]") {
     using probes::wasi_af::AbsVal;
     using probes::wasi_af::mem_key;
-    const auto at = [](std::int64_t a) { return mem_key(probes::wasi_af::base_absolute, a); };
+    const auto at = [](std::int64_t a) { return mem_key(probes::wasi_af::kBaseAbsolute, a); };
     probes::wasi_af::State a;
     a.store(at(100), 2, AbsVal::constant(0x1234));
     CHECK(a.stored_byte(at(100)) == 0x34);
@@ -207,7 +207,7 @@ TEST_CASE("Abstract memory: byte-wise stores, partial overlaps, joins keep agree
 
 TEST_CASE("Abstract memory: a wide zero store then field stores read back per field", "[wasi-af]") {
     using probes::wasi_af::AbsVal;
-    const std::uint32_t sp = probes::wasi_af::base_global_tag | 0;
+    const std::uint32_t sp = probes::wasi_af::kBaseGlobalTag | 0;
     const auto at = [sp](std::int64_t off) { return probes::wasi_af::mem_key(sp, off); };
     const proto::wasm::Module empty;
     const probes::wasi_af::DataImage data(empty);
@@ -225,7 +225,7 @@ TEST_CASE("Abstract memory: a wide zero store then field stores read back per fi
     CHECK(s.load(at(-8), 2, data).is_unknown());
     // Other bases never alias the stack frame.
     CHECK_FALSE(
-        s.stored_byte(probes::wasi_af::mem_key(probes::wasi_af::base_absolute, -24)).has_value());
+        s.stored_byte(probes::wasi_af::mem_key(probes::wasi_af::kBaseAbsolute, -24)).has_value());
 }
 
 TEST_CASE("The walk stops cleanly at an instruction it does not model", "[wasi-af]") {

@@ -146,7 +146,7 @@ TEST_CASE("Function bodies: nesting limit, bad calls, unbalanced blocks", "[wasm
     }
     SECTION("5,000 nested blocks, as a compiler makes for a large switch, are read") {
         // LLVM built for WebAssembly has a function 4,248 blocks deep (br_table, a block a case).
-        constexpr std::size_t depth = 5000;
+        constexpr std::size_t kDepth = 5000;
         // A size below 2^21 as three LEB128 bytes.
         const auto append_size = [](std::vector<std::uint8_t>& out, std::size_t n) {
             out.push_back(static_cast<std::uint8_t>(0x80 | (n & 0x7f)));
@@ -154,8 +154,8 @@ TEST_CASE("Function bodies: nesting limit, bad calls, unbalanced blocks", "[wasm
             out.push_back(static_cast<std::uint8_t>(n >> 14));
         };
         std::vector<std::uint8_t> body = {0x00};  // no locals
-        for (std::size_t i = 0; i < depth; ++i) body.insert(body.end(), {0x02, 0x40});
-        body.insert(body.end(), depth + 1, 0x0b);
+        for (std::size_t i = 0; i < kDepth; ++i) body.insert(body.end(), {0x02, 0x40});
+        body.insert(body.end(), kDepth + 1, 0x0b);
         std::vector<std::uint8_t> code = {0x01};  // one body
         append_size(code, body.size());
         code.insert(code.end(), body.begin(), body.end());

@@ -35,8 +35,8 @@ netdiag::proto::DecodeError scout_error_of(const netdiag::proto::Decoded<T>& r) 
 TEST_CASE("zenoh: a Scout for routers and peers is the three bytes Zenoh sends", "[zenoh]") {
     CHECK(encode(Scout{}) == Bytes{0x01, 0x09, 0x03});
     Scout old;
-    old.version = version_0_11;
-    old.what = what_router | what_peer | what_client;
+    old.version = kVersion011;
+    old.what = kWhatRouter | kWhatPeer | kWhatClient;
     CHECK(encode(old) == Bytes{0x01, 0x08, 0x07});
 }
 

@@ -33,7 +33,7 @@ void wait_for_stop(Clock::time_point end) {
 
 // The signal that interrupts the accept thread. Its handler does nothing: what matters is
 // that it is installed without SA_RESTART, so a blocked accept() returns EINTR.
-constexpr int wake_signal = SIGUSR1;
+constexpr int kWakeSignal = SIGUSR1;
 
 void on_wake_signal(int) {}
 
@@ -42,7 +42,7 @@ void install_wake_handler() {
     action.sa_handler = on_wake_signal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;
-    ::sigaction(wake_signal, &action, nullptr);
+    ::sigaction(kWakeSignal, &action, nullptr);
 }
 
 // A signal sent just before the thread enters accept() is lost, so it is sent again until the
@@ -53,7 +53,7 @@ bool interrupt_until_finished(std::thread& thread, const std::atomic<bool>& fini
     const auto give_up = Clock::now() + grace;
     while (!finished.load()) {
         if (Clock::now() >= give_up) return false;
-        ::pthread_kill(thread.native_handle(), wake_signal);
+        ::pthread_kill(thread.native_handle(), kWakeSignal);
         std::this_thread::sleep_for(retry);
     }
     return true;

@@ -30,7 +30,7 @@ bool resource_shortage(int code) {
 
 // Most connections one wake-up accepts before going back to the loop (asyncio accepts up to
 // its backlog per wake-up; a small cap keeps one worker from draining the whole queue).
-constexpr int accepts_per_wakeup = 16;
+constexpr int kAcceptsPerWakeup = 16;
 
 }  // namespace
 
@@ -95,7 +95,7 @@ void run_epoll_loop(AcceptShim& shim, int listen_fd, int stop_fd, unsigned id, R
                 running = false;
                 break;
             }
-            for (int accepted = 0; accepted < accepts_per_wakeup; ++accepted) {
+            for (int accepted = 0; accepted < kAcceptsPerWakeup; ++accepted) {
                 const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
                 if (fd >= 0) {
                     serve_connection(shim, fd, id, reply, sink);

@@ -24,16 +24,16 @@ namespace netdiag::platform::listeners {
 namespace {
 
 // TCP states as inet_diag numbers them (include/net/tcp_states.h).
-constexpr int tcp_listen_state = 10;
-constexpr int tcp_close_state = 7;  // an unconnected UDP socket
+constexpr int kTcpListenState = 10;
+constexpr int kTcpCloseState = 7;  // an unconnected UDP socket
 // A dump that has not ended after this long is abandoned: the kernel answers in microseconds.
-constexpr int receive_timeout_ms = 1000;
+constexpr int kReceiveTimeoutMs = 1000;
 
 class NetlinkSocket {
 public:
     NetlinkSocket() : fd_(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)) {
         if (fd_ >= 0) {
-            timeval timeout{0, receive_timeout_ms * 1000};
+            timeval timeout{0, kReceiveTimeoutMs * 1000};
             ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
         }
     }
@@ -170,9 +170,9 @@ Sample sample_sockets(const Query& query) {
     sample.method = "sock_diag netlink (inet_diag), /proc/net/netstat";
     sample.counters = read_counters(sample.problems);
     for (const int family : {AF_INET, AF_INET6}) {
-        dump(family, IPPROTO_TCP, 1U << tcp_listen_state, Transport::tcp, query, sample);
+        dump(family, IPPROTO_TCP, 1U << kTcpListenState, Transport::tcp, query, sample);
         if (query.udp) {
-            dump(family, IPPROTO_UDP, 1U << tcp_close_state, Transport::udp, query, sample);
+            dump(family, IPPROTO_UDP, 1U << kTcpCloseState, Transport::udp, query, sample);
         }
     }
     return sample;

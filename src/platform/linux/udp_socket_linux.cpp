@@ -20,15 +20,15 @@
 namespace netdiag::platform::udp {
 namespace {
 
-constexpr int transient_wait_ms = 2;
-constexpr std::size_t max_messages_per_sendmmsg = 1024;  // UIO_MAXIOV
+constexpr int kTransientWaitMs = 2;
+constexpr std::size_t kMaxMessagesPerSendmmsg = 1024;  // UIO_MAXIOV
 
 // Control-message space for one PKTINFO and one UDP_SEGMENT.
-constexpr std::size_t control_space =
+constexpr std::size_t kControlSpace =
     CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(uint16_t));
 
 // The level and name of each portable option on Linux.
-constexpr OptionNames linux_options{.send_buffer = {SOL_SOCKET, SO_SNDBUF},
+constexpr OptionNames kLinuxOptions{.send_buffer = {SOL_SOCKET, SO_SNDBUF},
                                     .receive_buffer = {SOL_SOCKET, SO_RCVBUF},
                                     .path_mtu_v4 = {IPPROTO_IP, IP_MTU},
                                     .path_mtu_v6 = {IPPROTO_IPV6, IPV6_MTU},
@@ -67,11 +67,11 @@ public:
         return ::getsockname(fd_, local.get(), &local.length) == 0 ? 0 : errno;
     }
     int set_option(SocketOption option, int value) override {
-        const auto [level, name] = linux_options.of(option, family_);
+        const auto [level, name] = kLinuxOptions.of(option, family_);
         return ::setsockopt(fd_, level, name, &value, sizeof value) == 0 ? 0 : errno;
     }
     int get_option(SocketOption option, int& value) const override {
-        const auto [level, name] = linux_options.of(option, family_);
+        const auto [level, name] = kLinuxOptions.of(option, family_);
         socklen_t length = sizeof value;
         return ::getsockopt(fd_, level, name, &value, &length) == 0 ? 0 : errno;
     }
@@ -94,7 +94,7 @@ public:
     void wait_for_queue_space(int error) override {
         if (error == EINTR) return;
         pollfd entry{fd_, POLLOUT, 0};
-        ::poll(&entry, 1, transient_wait_ms);
+        ::poll(&entry, 1, kTransientWaitMs);
     }
 
     bool supports(SendPath) const override { return true; }
@@ -130,7 +130,7 @@ public:
         for (int i = 0; i < rc; ++i) bytes += messages_[static_cast<std::size_t>(i)].msg_len;
         return {rc, 0};
     }
-    std::size_t max_messages_per_call() const override { return max_messages_per_sendmmsg; }
+    std::size_t max_messages_per_call() const override { return kMaxMessagesPerSendmmsg; }
 
     CallResult send_segmented(std::span<const std::byte> payload, std::size_t,
                               std::size_t cmsg_segment, const SendTarget& target) override {
@@ -210,7 +210,7 @@ private:
     in6_pktinfo pktinfo6_{};
     std::vector<mmsghdr> messages_;
     std::vector<iovec> vectors_;
-    ControlMessages<control_space> control_;
+    ControlMessages<kControlSpace> control_;
 };
 
 }  // namespace

@@ -32,7 +32,7 @@ StartOutcome start_group(std::shared_ptr<AcceptShim> shim, const GroupOptions& o
         pattern->sharing == "reuseport" ? ListenerUse::port_reservation : ListenerUse::shared;
     const auto listener = shim->open_listener(options.address, options.port, options.backlog, use,
                                               outcome.failure.setup_failures);
-    if (listener == no_socket) return outcome;
+    if (listener == kNoSocket) return outcome;
     outcome.group = pattern->processes
                         ? start_process_group(shim, options, *pattern, listener, deadline)
                         : start_thread_group(shim, options, *pattern, listener, deadline);

@@ -64,7 +64,7 @@ public:
                 args.insert(args.end(),
                             {"--address", options.address, "--port", std::to_string(result_.port)});
             }
-            auto spawned = shim_->spawn_worker(executable, args, reuseport ? no_socket : listener_);
+            auto spawned = shim_->spawn_worker(executable, args, reuseport ? kNoSocket : listener_);
             if (!spawned.process) {
                 const std::lock_guard lock(mutex_);
                 w.result.end = WorkerEnd::never_started;
@@ -153,7 +153,7 @@ public:
             result_.workers.push_back(w.result);
         }
         shim_->close_socket(listener_);
-        listener_ = no_socket;
+        listener_ = kNoSocket;
         return result_;
     }
 

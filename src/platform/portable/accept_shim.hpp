@@ -31,7 +31,7 @@ namespace netdiag::platform::accept {
 // A socket as the OS names it: a descriptor on POSIX, a SOCKET on Windows (whose
 // INVALID_SOCKET, all bits set, is -1 here too).
 using NativeSocket = std::intptr_t;
-inline constexpr NativeSocket no_socket = -1;
+inline constexpr NativeSocket kNoSocket = -1;
 
 // Where a worker's events go: the pipe to the parent (process workers) or the group's own
 // table (thread workers). Thread-safe.
@@ -137,7 +137,7 @@ public:
     virtual std::string_view kill_verb() const = 0;
 
     // ---- sockets
-    // A listening IPv4 TCP socket on address:port that no child inherits by accident; no_socket
+    // A listening IPv4 TCP socket on address:port that no child inherits by accident; kNoSocket
     // and the failed call appended to `failures` when a call fails.
     virtual NativeSocket open_listener(const std::string& address, std::uint16_t port, int backlog,
                                        ListenerUse use, std::vector<WorkerFailure>& failures) = 0;
@@ -156,7 +156,7 @@ public:
     // ---- worker processes (the group's side)
     virtual std::filesystem::path default_worker_executable() const = 0;
     // Starts `executable args…` with its stdin and stdout piped to us and stderr discarded.
-    // `shared` (unless no_socket) travels the way the OS passes a socket at start: POSIX makes
+    // `shared` (unless kNoSocket) travels the way the OS passes a socket at start: POSIX makes
     // it descriptor 3 and adds "--listen-fd 3"; Windows hands it over later (hand_over).
     virtual SpawnResult spawn_worker(const std::filesystem::path& executable,
                                      const std::vector<std::string>& args, NativeSocket shared) = 0;
@@ -173,7 +173,7 @@ public:
     virtual std::int64_t current_pid() const = 0;
     // Writes to stdout: `text` whole, or nothing once the parent is gone.
     virtual void write_output(std::string_view text) = 0;
-    // The shared listener given by the parent; no_socket after reporting why not.
+    // The shared listener given by the parent; kNoSocket after reporting why not.
     virtual NativeSocket receive_listener(const WorkerArgs& args, WorkerSink& sink) = 0;
     // Serves on `listener` until the parent closes stdin or `end`; returns the exit code. It may
     // instead call sink.finish() and end the process itself where threads it cannot join are

@@ -65,7 +65,7 @@ int run_worker_process(AcceptShim& shim, const WorkerArgs& args) {
     PipeSink sink(shim, args.id);
     const auto end = Clock::now() + args.lifetime;
 
-    NativeSocket listener = no_socket;
+    NativeSocket listener = kNoSocket;
     if (info->sharing == "reuseport") {
         std::vector<WorkerFailure> failures;
         listener = shim.open_listener(args.address, args.port, 1024, ListenerUse::reuseport_member,
@@ -74,7 +74,7 @@ int run_worker_process(AcceptShim& shim, const WorkerArgs& args) {
     } else {
         listener = shim.receive_listener(args, sink);
     }
-    if (listener == no_socket) {
+    if (listener == kNoSocket) {
         sink.finish();
         return 3;
     }

@@ -32,6 +32,6 @@ struct ReceiveNames {
     Spelling coalescing_control{"UDP_GRO cmsg", "UDP_COALESCED_INFO cmsg"};
 };
 
-inline constexpr ReceiveNames receive_names{};
+inline constexpr ReceiveNames kReceiveNames{};
 
 }  // namespace netdiag::platform::udp

@@ -12,7 +12,7 @@ namespace netdiag::platform::udp {
 namespace {
 
 // Transient "try again" answers (queue full) are waited out a bounded number of times.
-constexpr std::size_t max_transient_retries = 50;
+constexpr std::size_t kMaxTransientRetries = 50;
 
 // Collects what the calls of one send did.
 class SendRun {
@@ -26,7 +26,7 @@ public:
             ++outcome_.syscalls;
             const CallResult result = call();
             if (result.count >= 0) return result;
-            if (!shim_.is_transient(result.error) || outcome_.retries >= max_transient_retries) {
+            if (!shim_.is_transient(result.error) || outcome_.retries >= kMaxTransientRetries) {
                 return result;
             }
             ++outcome_.retries;

@@ -37,29 +37,29 @@ NativeSocket PosixAcceptShim::open_listener(const std::string& address, std::uin
     sa.sin_port = htons(port);
     if (::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1) {
         failures.push_back({"parse address " + address, describe_native_error(EINVAL), 1});
-        return no_socket;
+        return kNoSocket;
     }
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         failures.push_back(failed_call("socket"));
-        return no_socket;
+        return kNoSocket;
     }
     const int on = 1;
     if (use != ListenerUse::shared &&
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0) {
         failures.push_back(failed_call("setsockopt(SO_REUSEPORT)"));
         ::close(fd);
-        return no_socket;
+        return kNoSocket;
     }
     if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
         failures.push_back(failed_call("bind " + address + ":" + std::to_string(port)));
         ::close(fd);
-        return no_socket;
+        return kNoSocket;
     }
     if (use != ListenerUse::port_reservation && ::listen(fd, backlog) != 0) {
         failures.push_back(failed_call("listen"));
         ::close(fd);
-        return no_socket;
+        return kNoSocket;
     }
     return fd;
 }
@@ -72,7 +72,7 @@ std::uint16_t PosixAcceptShim::local_port(NativeSocket listener) {
 }
 
 void PosixAcceptShim::close_socket(NativeSocket socket) {
-    if (socket != no_socket) ::close(fd_of(socket));
+    if (socket != kNoSocket) ::close(fd_of(socket));
 }
 
 void PosixAcceptShim::prepare_reply(NativeSocket connection, bool read_request) {
@@ -126,7 +126,7 @@ NativeSocket PosixAcceptShim::receive_listener(const WorkerArgs& args, WorkerSin
         sink.failure(
             "getsockopt(SO_ACCEPTCONN) on inherited descriptor " + std::to_string(args.listen_fd),
             listening == 0 && errno == 0 ? describe_native_error(EINVAL) : last_socket_error());
-        return no_socket;
+        return kNoSocket;
     }
     return args.listen_fd;
 }

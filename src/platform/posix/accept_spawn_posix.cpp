@@ -125,13 +125,13 @@ SpawnResult PosixAcceptShim::spawn_worker(const std::filesystem::path& executabl
         return result;
     }
     auto child_args = args;
-    if (shared != no_socket) child_args.insert(child_args.end(), {"--listen-fd", "3"});
+    if (shared != kNoSocket) child_args.insert(child_args.end(), {"--listen-fd", "3"});
     const auto child =
         platform::posix::spawn_child(executable.string(), child_args,
                                      {.stdin_fd = to_child[0],
                                       .stdout_fd = from_child[1],
                                       .stderr_fd = -1,
-                                      .fd3 = shared == no_socket ? -1 : static_cast<int>(shared)});
+                                      .fd3 = shared == kNoSocket ? -1 : static_cast<int>(shared)});
     ::close(to_child[0]);
     ::close(from_child[1]);
     if (child.pid < 0) {

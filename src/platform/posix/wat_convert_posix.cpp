@@ -19,7 +19,7 @@
 namespace netdiag::platform {
 namespace {
 
-constexpr std::size_t max_output = std::size_t{1} << 30;  // 1 GiB of module is plenty
+constexpr std::size_t kMaxOutput = std::size_t{1} << 30;  // 1 GiB of module is plenty
 
 std::string find_on_path(std::string_view name) {
     const char* path = std::getenv("PATH");
@@ -95,7 +95,7 @@ WatConversion convert_wat_to_wasm(const std::string& wat_path,
                 continue;
             }
             if (k == 0) {
-                if (out.wasm.size() + static_cast<std::size_t>(got) > max_output) {
+                if (out.wasm.size() + static_cast<std::size_t>(got) > kMaxOutput) {
                     too_big = true;
                     open_fds[0] = open_fds[1] = false;
                     break;

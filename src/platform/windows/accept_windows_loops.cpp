@@ -9,7 +9,7 @@ namespace netdiag::platform::accept::windows {
 namespace {
 
 // Space AcceptEx needs for the two addresses (each the address size plus 16).
-constexpr DWORD address_space = sizeof(sockaddr_in6) + 16;
+constexpr DWORD kAddressSpace = sizeof(sockaddr_in6) + 16;
 
 LPFN_ACCEPTEX load_accept_ex(SOCKET listener, WorkerSink& sink) {
     GUID guid = WSAID_ACCEPTEX;
@@ -54,10 +54,10 @@ void run_iocp_loop(AcceptShim& shim, SOCKET listener, unsigned id, Reply reply,
             sink.failure("WSASocketW (accept socket)", wsa_error());
             break;
         }
-        char addresses[2 * address_space];
+        char addresses[2 * kAddressSpace];
         OVERLAPPED overlapped{};
         DWORD bytes = 0;
-        if (!accept_ex(listener, s, addresses, 0, address_space, address_space, &bytes,
+        if (!accept_ex(listener, s, addresses, 0, kAddressSpace, kAddressSpace, &bytes,
                        &overlapped)) {
             const int code = WSAGetLastError();
             if (code != ERROR_IO_PENDING) {

@@ -33,13 +33,13 @@ NativeSocket WindowsAcceptShim::open_listener(const std::string& address, std::u
     sa.sin_port = htons(port);
     if (::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1) {
         failures.push_back({"parse address " + address, describe_native_error(WSAEINVAL), 1});
-        return no_socket;
+        return kNoSocket;
     }
     const SOCKET s = ::WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, nullptr, 0,
                                   WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (s == INVALID_SOCKET) {
         failures.push_back({"WSASocketW", wsa_error(), 1});
-        return no_socket;
+        return kNoSocket;
     }
     // Another process must not take the port over while the workers use it.
     BOOL exclusive = TRUE;
@@ -48,14 +48,14 @@ NativeSocket WindowsAcceptShim::open_listener(const std::string& address, std::u
     if (::bind(s, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0) {
         failures.push_back({"bind " + address + ":" + std::to_string(port), wsa_error(), 1});
         ::closesocket(s);
-        return no_socket;
+        return kNoSocket;
     }
     // listen() before any worker sees the socket: AcceptEx on a socket that does not listen
     // yet fails with WSAEINVAL (10022).
     if (::listen(s, backlog) != 0) {
         failures.push_back({"listen", wsa_error(), 1});
         ::closesocket(s);
-        return no_socket;
+        return kNoSocket;
     }
     return static_cast<NativeSocket>(s);
 }
@@ -70,7 +70,7 @@ std::uint16_t WindowsAcceptShim::local_port(NativeSocket listener) {
 }
 
 void WindowsAcceptShim::close_socket(NativeSocket socket) {
-    if (socket != no_socket) ::closesocket(socket_of(socket));
+    if (socket != kNoSocket) ::closesocket(socket_of(socket));
 }
 
 void WindowsAcceptShim::prepare_reply(NativeSocket connection, bool read_request) {
@@ -117,20 +117,20 @@ NativeSocket WindowsAcceptShim::receive_listener(const WorkerArgs&, WorkerSink& 
     WSAPROTOCOL_INFOW protocol{};
     if (!read_first_line(::GetStdHandle(STD_INPUT_HANDLE), line)) {
         sink.failure("read the socket from the parent", win32_error(::GetLastError()));
-        return no_socket;
+        return kNoSocket;
     }
     const auto message = nlohmann::json::parse(line, nullptr, false);
     if (!message.is_object() || !message.contains("protocol_info") ||
         !protocol_info_from_hex(message.value("protocol_info", ""), protocol)) {
         sink.failure("parse the socket from the parent", describe_native_error(WSAEINVAL));
-        return no_socket;
+        return kNoSocket;
     }
     const SOCKET listener =
         ::WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &protocol, 0,
                      WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (listener == INVALID_SOCKET) {
         sink.failure("WSASocketW(FROM_PROTOCOL_INFO)", wsa_error());
-        return no_socket;
+        return kNoSocket;
     }
     return static_cast<NativeSocket>(listener);
 }

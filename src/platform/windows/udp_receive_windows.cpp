@@ -22,10 +22,10 @@ namespace netdiag::platform::udp {
 namespace receive_windows {
 
 // ws2ipdef.h of the Windows SDK: one value serves as the option and the control message type.
-constexpr int ip_recv_ecn = 50;                 // IP_RECVECN / IPV6_RECVECN
-constexpr int ip_ecn = 50;                      // IP_ECN / IPV6_ECN
-constexpr int udp_recv_max_coalesced_size = 3;  // UDP_RECV_MAX_COALESCED_SIZE
-constexpr int udp_coalesced_info = 3;           // UDP_COALESCED_INFO
+constexpr int kIpRecvEcn = 50;               // IP_RECVECN / IPV6_RECVECN
+constexpr int kIpEcn = 50;                   // IP_ECN / IPV6_ECN
+constexpr int kUdpRecvMaxCoalescedSize = 3;  // UDP_RECV_MAX_COALESCED_SIZE
+constexpr int kUdpCoalescedInfo = 3;         // UDP_COALESCED_INFO
 
 SOCKET socket_of(const UdpSocket& socket) {
     return static_cast<SOCKET>(socket.native_handle());
@@ -67,12 +67,12 @@ SysError set_dword(const UdpSocket& socket, int level, int name, DWORD value) {
 SysError enable_ecn_receive(UdpSocket& socket) {
     // TRUE, as WSASetRecvIPEcn sets it.
     return receive_windows::set_dword(socket, receive_windows::ip_level(socket),
-                                      receive_windows::ip_recv_ecn, TRUE);
+                                      receive_windows::kIpRecvEcn, TRUE);
 }
 
 SysError enable_receive_coalescing(UdpSocket& socket, std::size_t max_bytes) {
     return receive_windows::set_dword(socket, IPPROTO_UDP,
-                                      receive_windows::udp_recv_max_coalesced_size,
+                                      receive_windows::kUdpRecvMaxCoalescedSize,
                                       static_cast<DWORD>(max_bytes));
 }
 
@@ -80,7 +80,7 @@ CallResult send_ecn_datagram(UdpSocket& socket, const SocketAddress& destination
                              std::span<const std::byte> payload, std::uint8_t ecn) {
     const INT value = ecn;
     ControlMessages<WSA_CMSG_SPACE(sizeof(INT))> control;
-    control.append(receive_windows::ip_level(socket), receive_windows::ip_ecn, &value,
+    control.append(receive_windows::ip_level(socket), receive_windows::kIpEcn, &value,
                    sizeof value);
     WSABUF buffer{static_cast<ULONG>(payload.size()),
                   reinterpret_cast<char*>(const_cast<std::byte*>(payload.data()))};  // read only
@@ -143,10 +143,10 @@ ReceivedMessage receive_message(UdpSocket& socket, std::span<std::byte> buffer,
     for (WSACMSGHDR* cmsg = WSA_CMSG_FIRSTHDR(&message); cmsg != nullptr;
          cmsg = WSA_CMSG_NXTHDR(&message, cmsg)) {
         if ((cmsg->cmsg_level == IPPROTO_IP || cmsg->cmsg_level == IPPROTO_IPV6) &&
-            cmsg->cmsg_type == receive_windows::ip_ecn) {
+            cmsg->cmsg_type == receive_windows::kIpEcn) {
             received.ecn = static_cast<std::uint8_t>(receive_windows::cmsg_dword(cmsg) & 0b11);
         } else if (cmsg->cmsg_level == IPPROTO_UDP &&
-                   cmsg->cmsg_type == receive_windows::udp_coalesced_info) {
+                   cmsg->cmsg_type == receive_windows::kUdpCoalescedInfo) {
             received.segment_size = receive_windows::cmsg_dword(cmsg);
         }
     }

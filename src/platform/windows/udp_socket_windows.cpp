@@ -22,14 +22,14 @@
 namespace netdiag::platform::udp {
 namespace {
 
-constexpr DWORD send_timeout_ms = 1000;
+constexpr DWORD kSendTimeoutMs = 1000;
 
-constexpr std::size_t control_space =
+constexpr std::size_t kControlSpace =
     WSA_CMSG_SPACE(sizeof(IN6_PKTINFO)) + WSA_CMSG_SPACE(sizeof(DWORD));
 
 // The level and name of each portable option in Winsock (IP_MTU / IPV6_MTU on a connected
 // socket: Windows 10 1703 and later).
-constexpr OptionNames winsock_options{.send_buffer = {SOL_SOCKET, SO_SNDBUF},
+constexpr OptionNames kWinsockOptions{.send_buffer = {SOL_SOCKET, SO_SNDBUF},
                                       .receive_buffer = {SOL_SOCKET, SO_RCVBUF},
                                       .path_mtu_v4 = {IPPROTO_IP, IP_MTU},
                                       .path_mtu_v6 = {IPPROTO_IPV6, IPV6_MTU},
@@ -49,7 +49,7 @@ public:
         socket_ = ::WSASocketW(to_native_family(family), SOCK_DGRAM, IPPROTO_UDP, nullptr, 0,
                                WSA_FLAG_NO_HANDLE_INHERIT);
         if (socket_ == INVALID_SOCKET) return ::WSAGetLastError();
-        const DWORD limit = send_timeout_ms;
+        const DWORD limit = kSendTimeoutMs;
         ::setsockopt(socket_, SOL_SOCKET, SO_SNDTIMEO, reinterpret_cast<const char*>(&limit),
                      sizeof limit);
         return 0;
@@ -70,12 +70,12 @@ public:
         return status(::getsockname(socket_, local.get(), &local.length));
     }
     int set_option(SocketOption option, int value) override {
-        const auto [level, name] = winsock_options.of(option, family_);
+        const auto [level, name] = kWinsockOptions.of(option, family_);
         return status(::setsockopt(socket_, level, name, reinterpret_cast<const char*>(&value),
                                    sizeof value));
     }
     int get_option(SocketOption option, int& value) const override {
-        const auto [level, name] = winsock_options.of(option, family_);
+        const auto [level, name] = kWinsockOptions.of(option, family_);
         int length = sizeof value;
         return status(::getsockopt(socket_, level, name, reinterpret_cast<char*>(&value), &length));
     }
@@ -219,7 +219,7 @@ private:
     IN_PKTINFO pktinfo4_{};
     IN6_PKTINFO pktinfo6_{};
     std::vector<WSABUF> buffers_;
-    ControlMessages<control_space> control_;
+    ControlMessages<kControlSpace> control_;
 };
 
 }  // namespace

@@ -14,7 +14,7 @@ struct KnownCode {
     const char* fallback;  // Windows' English text, for systems (Wine) whose table lacks it
 };
 
-constexpr std::errc none{};
+constexpr std::errc kNoPortable{};
 
 // Codes a socket diagnostic meets: Winsock errors, and the Win32 errors that overlapped I/O,
 // IOCP and IP Helper calls report. Where Winsock and Win32 share a number (87, 995, 997), the
@@ -22,7 +22,7 @@ constexpr std::errc none{};
 // ERROR_OPERATION_ABORTED, WSA_IO_PENDING).
 #define ND_CODE(name, portable, text) \
     { name, #name, portable, text }
-constexpr KnownCode known_codes[] = {
+constexpr KnownCode kKnownCodes[] = {
     ND_CODE(ERROR_INVALID_FUNCTION, std::errc::function_not_supported, "Incorrect function."),
     ND_CODE(ERROR_FILE_NOT_FOUND, std::errc::no_such_file_or_directory,
             "The system cannot find the file specified."),
@@ -47,7 +47,7 @@ constexpr KnownCode known_codes[] = {
     ND_CODE(ERROR_NO_DATA, std::errc::broken_pipe, "The pipe is being closed."),
     ND_CODE(ERROR_MORE_DATA, std::errc::message_size, "More data is available."),
     ND_CODE(WAIT_TIMEOUT, std::errc::timed_out, "The wait operation timed out."),
-    ND_CODE(ERROR_NO_MORE_ITEMS, none, "No more data is available."),
+    ND_CODE(ERROR_NO_MORE_ITEMS, kNoPortable, "No more data is available."),
     ND_CODE(ERROR_OPERATION_ABORTED, std::errc::operation_canceled,
             "The I/O operation has been aborted because of either a thread exit or an application "
             "request."),
@@ -55,7 +55,7 @@ constexpr KnownCode known_codes[] = {
             "Overlapped I/O event is not in a signaled state."),
     ND_CODE(WSA_IO_PENDING, std::errc::operation_in_progress,
             "Overlapped I/O operation is in progress."),
-    ND_CODE(ERROR_NOT_FOUND, none, "Element not found."),
+    ND_CODE(ERROR_NOT_FOUND, kNoPortable, "Element not found."),
     ND_CODE(ERROR_CONNECTION_REFUSED, std::errc::connection_refused,
             "The remote computer refused the network connection."),
     ND_CODE(ERROR_GRACEFUL_DISCONNECT, std::errc::not_connected,
@@ -169,49 +169,51 @@ constexpr KnownCode known_codes[] = {
     ND_CODE(WSAEPROCLIM, std::errc::too_many_files_open,
             "A Windows Sockets implementation may have a limit on the number of applications that "
             "may use it simultaneously."),
-    ND_CODE(WSAEUSERS, none, "Ran out of quota."),
-    ND_CODE(WSAEDQUOT, none, "Ran out of disk quota."),
-    ND_CODE(WSAESTALE, none, "File handle reference is no longer available."),
-    ND_CODE(WSAEREMOTE, none, "Item is not available locally."),
-    ND_CODE(WSASYSNOTREADY, none,
+    ND_CODE(WSAEUSERS, kNoPortable, "Ran out of quota."),
+    ND_CODE(WSAEDQUOT, kNoPortable, "Ran out of disk quota."),
+    ND_CODE(WSAESTALE, kNoPortable, "File handle reference is no longer available."),
+    ND_CODE(WSAEREMOTE, kNoPortable, "Item is not available locally."),
+    ND_CODE(WSASYSNOTREADY, kNoPortable,
             "WSAStartup cannot function at this time because the underlying system it uses to "
             "provide network services is currently unavailable."),
-    ND_CODE(WSAVERNOTSUPPORTED, none, "The Windows Sockets version requested is not supported."),
-    ND_CODE(WSANOTINITIALISED, none,
+    ND_CODE(WSAVERNOTSUPPORTED, kNoPortable,
+            "The Windows Sockets version requested is not supported."),
+    ND_CODE(WSANOTINITIALISED, kNoPortable,
             "Either the application has not called WSAStartup, or WSAStartup failed."),
     ND_CODE(WSAEDISCON, std::errc::not_connected,
             "Returned by WSARecv or WSARecvFrom to indicate the remote party has initiated a "
             "graceful shutdown sequence."),
-    ND_CODE(WSAENOMORE, none, "No more results can be returned by WSALookupServiceNext."),
+    ND_CODE(WSAENOMORE, kNoPortable, "No more results can be returned by WSALookupServiceNext."),
     ND_CODE(WSAECANCELLED, std::errc::operation_canceled,
             "A call to WSALookupServiceEnd was made while this call was still processing. The call "
             "has been canceled."),
-    ND_CODE(WSAEINVALIDPROCTABLE, none, "The procedure call table is invalid."),
-    ND_CODE(WSAEINVALIDPROVIDER, none, "The requested service provider is invalid."),
-    ND_CODE(WSAEPROVIDERFAILEDINIT, none,
+    ND_CODE(WSAEINVALIDPROCTABLE, kNoPortable, "The procedure call table is invalid."),
+    ND_CODE(WSAEINVALIDPROVIDER, kNoPortable, "The requested service provider is invalid."),
+    ND_CODE(WSAEPROVIDERFAILEDINIT, kNoPortable,
             "The requested service provider could not be loaded or initialized."),
-    ND_CODE(WSASYSCALLFAILURE, none, "A system call that should never fail has failed."),
-    ND_CODE(WSASERVICE_NOT_FOUND, none,
+    ND_CODE(WSASYSCALLFAILURE, kNoPortable, "A system call that should never fail has failed."),
+    ND_CODE(WSASERVICE_NOT_FOUND, kNoPortable,
             "No such service is known. The service cannot be found in the specified name space."),
-    ND_CODE(WSATYPE_NOT_FOUND, none, "The specified class was not found."),
-    ND_CODE(WSA_E_NO_MORE, none, "No more results can be returned by WSALookupServiceNext."),
+    ND_CODE(WSATYPE_NOT_FOUND, kNoPortable, "The specified class was not found."),
+    ND_CODE(WSA_E_NO_MORE, kNoPortable, "No more results can be returned by WSALookupServiceNext."),
     ND_CODE(WSA_E_CANCELLED, std::errc::operation_canceled,
             "A call to WSALookupServiceEnd was made while this call was still processing. The call "
             "has been canceled."),
     ND_CODE(WSAEREFUSED, std::errc::connection_refused,
             "A database query failed because it was actively refused."),
-    ND_CODE(WSAHOST_NOT_FOUND, none, "No such host is known."),
+    ND_CODE(WSAHOST_NOT_FOUND, kNoPortable, "No such host is known."),
     ND_CODE(WSATRY_AGAIN, std::errc::resource_unavailable_try_again,
             "This is usually a temporary error during hostname resolution and means that the local "
             "server did not receive a response from an authoritative server."),
-    ND_CODE(WSANO_RECOVERY, none, "A non-recoverable error occurred during a database lookup."),
-    ND_CODE(WSANO_DATA, none,
+    ND_CODE(WSANO_RECOVERY, kNoPortable,
+            "A non-recoverable error occurred during a database lookup."),
+    ND_CODE(WSANO_DATA, kNoPortable,
             "The requested name is valid, but no data of the requested type was found."),
 };
 #undef ND_CODE
 
 const KnownCode* find_code(int code) {
-    for (const auto& known : known_codes) {
+    for (const auto& known : kKnownCodes) {
         if (known.code == code) return &known;
     }
     return nullptr;
@@ -247,8 +249,9 @@ SysError describe_native_error(int native) {
     const KnownCode* known = find_code(native);
     if (known != nullptr) {
         error.native_name = known->name;
-        error.portable = known->portable != none ? std::make_error_code(known->portable)
-                                                 : std::error_code(native, std::system_category());
+        error.portable = known->portable != kNoPortable
+                             ? std::make_error_code(known->portable)
+                             : std::error_code(native, std::system_category());
     } else {
         const bool winsock = native >= WSABASEERR && native < WSABASEERR + 2000;
         error.native_name = (winsock ? "Winsock error " : "Win32 error ") + std::to_string(native);

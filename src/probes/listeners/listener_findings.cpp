@@ -92,7 +92,7 @@ void judge_queue_full(const SocketObservation& s, const ListenerFacts& facts,
                           "by {} (counted for the whole network namespace).",
                           facts.window.count(), delta.overflows, delta.drops)
                     : std::string("The listen drop counters could not be read.");
-    auto f = make(id_queue_full, Severity::error,
+    auto f = make(kIdQueueFull, Severity::error,
                   fmt::format("Accept queue full on {}: {} connections wait, backlog {}", where,
                               *s.now.queued, *s.now.backlog),
                   fmt::format("While the queue is over its backlog the kernel drops each new "
@@ -162,7 +162,7 @@ void judge_shared(const SocketObservation& s, const ListenerFacts& facts,
     }
     const auto where = endpoint(s.now.address, s.now.port);
     auto f = make(
-        id_shared_socket, herd ? Severity::warning : Severity::info,
+        kIdSharedSocket, herd ? Severity::warning : Severity::info,
         fmt::format("One socket on {} is shared by {} worker processes", where, workers.size()),
         fmt::format("Socket {} was opened once and inherited by forked workers: {}. {}",
                     s.now.inode, holders_text(workers, facts), how));
@@ -238,7 +238,7 @@ void judge_not_accepting(const BindGroup& group, const ListenerFacts& facts,
                 "group were served: the worker is stuck or busy elsewhere.",
                 *s.queued_before, queued, facts.window.count());
         }
-        auto f = make(id_not_accepting, severity, std::move(title),
+        auto f = make(kIdNotAccepting, severity, std::move(title),
                       fmt::format("{} Socket {} held by: {}.{}", why, s.now.inode,
                                   holders_text(s.now.holders, facts),
                                   in_group ? " The kernel picks the socket by a hash of the "
@@ -278,10 +278,10 @@ void judge_somaxconn(const BindGroup& group, const ListenerFacts& facts, const C
     }
     if (capped == 0) return;
     const bool pressed = any_full || delta.rose();
-    if (!pressed && cap >= modern_somaxconn) return;
+    if (!pressed && cap >= kModernSomaxconn) return;
     const auto where = endpoint(group.address, group.port);
     auto f =
-        make(id_somaxconn_cap, pressed ? Severity::warning : Severity::info,
+        make(kIdSomaxconnCap, pressed ? Severity::warning : Severity::info,
              fmt::format("Backlog of {} is at the net.core.somaxconn cap ({})", where, cap),
              fmt::format("The server asked listen() for a backlog of {} or more and the kernel "
                          "silently gave it {} (it cannot say what was asked). {}",
@@ -292,7 +292,7 @@ void judge_somaxconn(const BindGroup& group, const ListenerFacts& facts, const C
                                      "window."
                                    : fmt::format("The kernel default has been {} since Linux 5.4; "
                                                  "this host is tuned lower.",
-                                                 modern_somaxconn)));
+                                                 kModernSomaxconn)));
     f.evidence = socket_evidence(*first);
     f.evidence["somaxconn"] = cap;
     f.evidence["capped_sockets"] = capped;
@@ -312,7 +312,7 @@ void judge_unexplained_drops(const ListenerFacts& facts, const CounterDelta& del
     const bool seen_full = std::any_of(facts.sockets.begin(), facts.sockets.end(),
                                        [](const auto& s) { return full(s) || full_before(s); });
     if (seen_full) return;
-    auto f = make(id_drops_unexplained, Severity::warning,
+    auto f = make(kIdDropsUnexplained, Severity::warning,
                   fmt::format("Connections were dropped at listen: ListenOverflows +{}, "
                               "ListenDrops +{} in {} ms",
                               delta.overflows, delta.drops, facts.window.count()),

@@ -12,14 +12,14 @@
 
 namespace netdiag::probes::listeners {
 
-inline constexpr std::string_view id_queue_full = "ND-LISTEN-001";
-inline constexpr std::string_view id_shared_socket = "ND-LISTEN-002";
-inline constexpr std::string_view id_not_accepting = "ND-LISTEN-003";
-inline constexpr std::string_view id_somaxconn_cap = "ND-LISTEN-004";
-inline constexpr std::string_view id_drops_unexplained = "ND-LISTEN-005";
+inline constexpr std::string_view kIdQueueFull = "ND-LISTEN-001";
+inline constexpr std::string_view kIdSharedSocket = "ND-LISTEN-002";
+inline constexpr std::string_view kIdNotAccepting = "ND-LISTEN-003";
+inline constexpr std::string_view kIdSomaxconnCap = "ND-LISTEN-004";
+inline constexpr std::string_view kIdDropsUnexplained = "ND-LISTEN-005";
 
 // somaxconn below this is a host tuned down (the kernel default has been 4096 since 5.4).
-inline constexpr std::uint32_t modern_somaxconn = 4096;
+inline constexpr std::uint32_t kModernSomaxconn = 4096;
 
 std::vector<Finding> judge(const ListenerFacts& facts);
 

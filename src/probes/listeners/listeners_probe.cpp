@@ -21,17 +21,17 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 // Kept back from the deadline for the second reading, the /proc scan and the report.
-constexpr milliseconds reading_reserve{300};
+constexpr milliseconds kReadingReserve{300};
 // How often the window's wait looks for an interrupt.
-constexpr milliseconds wait_slice{20};
+constexpr milliseconds kWaitSlice{20};
 
 // Waits out the window between the two readings, or less when the deadline or an interrupt
 // comes first. Returns how long it waited.
 milliseconds wait_window(const ProbeContext& context, milliseconds window) {
     const auto start = Clock::now();
-    const auto end = std::min(start + window, context.deadline() - reading_reserve);
+    const auto end = std::min(start + window, context.deadline() - kReadingReserve);
     while (!context.cancelled() && Clock::now() < end) {
-        std::this_thread::sleep_for(std::min<Clock::duration>(wait_slice, end - Clock::now()));
+        std::this_thread::sleep_for(std::min<Clock::duration>(kWaitSlice, end - Clock::now()));
     }
     return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
 }

@@ -161,7 +161,7 @@ TwoHostCheck run_two_host_check(const MulticastFacts& facts, const std::string& 
     }
     std::string error;
     const auto control = platform::udp::resolve_endpoint(
-        peer, ub::default_peer_port, std::min(deadline, Clock::now() + kConnectWait), error);
+        peer, ub::kDefaultPeerPort, std::min(deadline, Clock::now() + kConnectWait), error);
     if (!control) {
         check.failed_stage = TwoHostStage::resolve;
         check.error = error;
@@ -171,7 +171,7 @@ TwoHostCheck run_two_host_check(const MulticastFacts& facts, const std::string& 
     ub::PeerClient client;
     if (interrupted) client.set_interrupt(interrupted);
     if (!client.connect(*control, std::min(deadline, Clock::now() + kConnectWait),
-                        ub::peer_multicast_version)) {
+                        ub::kPeerMulticastVersion)) {
         const auto text = client.last_error();
         check.failed_stage =
             text.find("connect ") == 0 ? TwoHostStage::connect : TwoHostStage::hello;

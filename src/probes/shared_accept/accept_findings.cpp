@@ -12,7 +12,7 @@ using platform::accept::WorkerEnd;
 using platform::accept::WorkerFailure;
 
 // Descriptors a server needs beyond its connections: listener, logs, pipes, libraries.
-constexpr std::uint64_t descriptor_headroom = 64;
+constexpr std::uint64_t kDescriptorHeadroom = 64;
 
 constexpr FindingFactory make{"shared-accept"};
 
@@ -67,7 +67,7 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
     if (!pattern_failures.empty()) {
         explained = true;
         const auto& first = *pattern_failures.front();
-        auto f = make(id_pattern_fails, Severity::error,
+        auto f = make(kIdPatternFails, Severity::error,
                       fmt::format("Pattern {} fails on this host: {} {}", run.pattern.id,
                                   first.step, first.error.native_name),
                       fmt::format("{} ({}); {} of {} connections served. {}", run.pattern.summary,
@@ -105,7 +105,7 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
     if (!descriptor_failures.empty()) {
         explained = true;
         const auto& [worker, first] = descriptor_failures.front();
-        auto f = make(id_open_files, Severity::error,
+        auto f = make(kIdOpenFiles, Severity::error,
                       fmt::format("Pattern {}: workers ran out of file descriptors ({})",
                                   run.pattern.id, first->error.native_name),
                       fmt::format("worker {}: {}: {} (×{})", worker, first->step,
@@ -146,7 +146,7 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
     }
     if (!crashes.empty()) {
         explained = true;
-        auto f = make(id_worker_crashed, Severity::error,
+        auto f = make(kIdWorkerCrashed, Severity::error,
                       fmt::format("Pattern {}: {} worker(s) ended while serving", run.pattern.id,
                                   crashes.size()),
                       fmt::format("{}; the other workers served {} of {} connections.",
@@ -161,7 +161,7 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
     }
     if (!not_started.empty()) {
         explained = true;
-        auto f = make(id_workers_not_started, Severity::error,
+        auto f = make(kIdWorkersNotStarted, Severity::error,
                       fmt::format("Pattern {}: {} of {} workers never became ready", run.pattern.id,
                                   not_started.size(), run.group.workers.size()),
                       joined(not_started));
@@ -185,7 +185,7 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
             if (first.empty()) first = key;
             kinds[key] = kinds.value(key, 0) + 1;
         }
-        auto f = make(id_unserved, Severity::error,
+        auto f = make(kIdUnserved, Severity::error,
                       fmt::format("Pattern {}: {} of {} connections were not served",
                                   run.pattern.id, spread.failed, run.requested_connections),
                       fmt::format("No worker reported a failure, yet connections failed; first: "
@@ -208,7 +208,7 @@ void judge_run(const PatternRun& run, const Spread& spread, std::vector<Finding>
             counts.push_back(fmt::format("worker {}: {}", i, spread.served[i]));
         }
         const bool reuseport = run.pattern.sharing == "reuseport";
-        auto f = make(id_uneven_spread, Severity::info,
+        auto f = make(kIdUnevenSpread, Severity::info,
                       fmt::format("Pattern {}: {} worker(s) starved, Jain index {:.2f}",
                                   run.pattern.id, spread.starved_workers, spread.jain_index),
                       fmt::format("{} connections: {}. {}", spread.served_total, joined(counts),
@@ -245,7 +245,7 @@ std::vector<Finding> judge(const JudgeInput& input) {
         judge_run(run, analyse(run), findings);
     }
     for (const auto& u : input.unavailable) {
-        auto f = make(id_unavailable, Severity::info,
+        auto f = make(kIdUnavailable, Severity::info,
                       fmt::format("Pattern {} is not available on this OS", u.id), u.reason);
         f.evidence = {{"pattern", u.id}};
         f.remedy = {
@@ -254,15 +254,15 @@ std::vector<Finding> judge(const JudgeInput& input) {
         findings.push_back(std::move(f));
     }
     if (input.open_files_limit &&
-        *input.open_files_limit < input.connections + descriptor_headroom) {
-        auto f = make(id_open_files, Severity::warning,
+        *input.open_files_limit < input.connections + kDescriptorHeadroom) {
+        auto f = make(kIdOpenFiles, Severity::warning,
                       fmt::format("Open-file limit {} is below the {} connections configured",
                                   *input.open_files_limit, input.connections),
                       fmt::format("RLIMIT_NOFILE (soft) is {}; a server holding {} connections "
                                   "needs about {} descriptors. accept() fails with EMFILE past "
                                   "the limit.",
                                   *input.open_files_limit, input.connections,
-                                  input.connections + descriptor_headroom));
+                                  input.connections + kDescriptorHeadroom));
         f.evidence = {{"open_files_limit", *input.open_files_limit},
                       {"connections", input.connections}};
         f.remedy = {

@@ -10,13 +10,13 @@
 
 namespace netdiag::probes::shared_accept {
 
-inline constexpr std::string_view id_pattern_fails = "ND-ACCEPT-001";
-inline constexpr std::string_view id_uneven_spread = "ND-ACCEPT-002";
-inline constexpr std::string_view id_worker_crashed = "ND-ACCEPT-003";
-inline constexpr std::string_view id_open_files = "ND-ACCEPT-004";
-inline constexpr std::string_view id_unavailable = "ND-ACCEPT-005";
-inline constexpr std::string_view id_unserved = "ND-ACCEPT-006";
-inline constexpr std::string_view id_workers_not_started = "ND-ACCEPT-007";
+inline constexpr std::string_view kIdPatternFails = "ND-ACCEPT-001";
+inline constexpr std::string_view kIdUnevenSpread = "ND-ACCEPT-002";
+inline constexpr std::string_view kIdWorkerCrashed = "ND-ACCEPT-003";
+inline constexpr std::string_view kIdOpenFiles = "ND-ACCEPT-004";
+inline constexpr std::string_view kIdUnavailable = "ND-ACCEPT-005";
+inline constexpr std::string_view kIdUnserved = "ND-ACCEPT-006";
+inline constexpr std::string_view kIdWorkersNotStarted = "ND-ACCEPT-007";
 
 struct JudgeInput {
     std::vector<PatternRun> runs;

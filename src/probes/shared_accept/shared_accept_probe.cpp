@@ -17,10 +17,10 @@ namespace accept = platform::accept;
 using std::chrono::milliseconds;
 
 // Kept back from the probe's deadline for the last stop, the analysis and the runner.
-constexpr milliseconds final_reserve{250};
+constexpr milliseconds kFinalReserve{250};
 // Per pattern: the part of its time slot for starting workers, and what is kept for stopping.
-constexpr double start_share = 0.4;
-constexpr milliseconds least_stop_time{60};
+constexpr double kStartShare = 0.4;
+constexpr milliseconds kLeastStopTime{60};
 
 std::vector<accept::PatternInfo> chosen_patterns(const SharedAcceptOptions& options,
                                                  std::vector<std::string>& unknown) {
@@ -59,9 +59,9 @@ PatternRun run_pattern(const accept::PatternInfo& pattern, const ProbeContext& c
         return run;
     }
     auto& group = *started.group;
-    const auto ready_by = now + std::chrono::duration_cast<Clock::duration>(slot * start_share);
+    const auto ready_by = now + std::chrono::duration_cast<Clock::duration>(slot * kStartShare);
     const auto stop_at =
-        std::max(slot_end - std::max<Clock::duration>(slot / 6, least_stop_time), ready_by);
+        std::max(slot_end - std::max<Clock::duration>(slot / 6, kLeastStopTime), ready_by);
     if (group.wait_ready(ready_by)) {
         DriveOptions drive;
         drive.port = group.port();
@@ -76,9 +76,8 @@ PatternRun run_pattern(const accept::PatternInfo& pattern, const ProbeContext& c
     // Interrupted: the workers are stopped (and killed if they linger) at once, so netdiag
     // reaps them all before it exits.
     const auto stop_by =
-        context.cancelled()
-            ? Clock::now() + least_stop_time
-            : std::min(std::max(slot_end, Clock::now() + least_stop_time), hard_end);
+        context.cancelled() ? Clock::now() + kLeastStopTime
+                            : std::min(std::max(slot_end, Clock::now() + kLeastStopTime), hard_end);
     run.group = group.stop(stop_by);
     return run;
 }
@@ -108,7 +107,7 @@ public:
         const auto& options = context.options().get<SharedAcceptOptions>();
         std::vector<std::string> unknown;
         const auto patterns = chosen_patterns(options, unknown);
-        const auto hard_end = context.deadline() - final_reserve;
+        const auto hard_end = context.deadline() - kFinalReserve;
         // Starting workers and driving hundreds of connections would skew a throughput
         // measurement, and one would skew the spread across workers measured here.
         const auto alongside = context.work_alongside();

@@ -39,7 +39,7 @@ bool is_audio(const sp::ChannelId& c) {
 }
 
 Finding duplicate_finding(const SpiceObservation& o, const DuplicateChannel& d) {
-    auto f = make_spice_finding(finding_id::duplicate_channel, Severity::error,
+    auto f = make_spice_finding(finding_id::kDuplicateChannel, Severity::error,
                                 fmt::format("SPICE server at {} lists {} {}", o.target,
                                             channel_label(d.channel), times(d.announcements)));
     const bool same_list = d.first_list == d.again_list;
@@ -91,7 +91,7 @@ Finding duplicate_finding(const SpiceObservation& o, const DuplicateChannel& d) 
 
 Finding unknown_type_finding(const SpiceObservation& o, const std::vector<sp::ChannelId>& unknown) {
     auto f = make_spice_finding(
-        finding_id::unknown_channel_type, Severity::info,
+        finding_id::kUnknownChannelType, Severity::info,
         fmt::format("SPICE server at {} lists channel types netdiag does not know", o.target));
     std::string list;
     auto types = nlohmann::json::array();

@@ -16,7 +16,7 @@ namespace sp = netdiag::proto::spice;
 
 // A read that times out with its last byte this close to the deadline is a trickle, not
 // silence: a peer sending one byte a second is always within it.
-constexpr std::chrono::milliseconds trickle_window{2000};
+constexpr std::chrono::milliseconds kTrickleWindow{2000};
 
 std::string printable_prefix(std::span<const std::uint8_t> bytes) {
     std::string out;
@@ -35,7 +35,7 @@ public:
 
     SpiceObservation run() {
         start_ = Clock::now();
-        if (connect() && link() && wait_for(sp::server_msg::main_init) && attach_channels()) {
+        if (connect() && link() && wait_for(sp::server_msg::kMainInit) && attach_channels()) {
             watch();
         }
         sock_.close();
@@ -72,7 +72,7 @@ private:
                                        ? std::chrono::duration_cast<std::chrono::milliseconds>(
                                              Clock::now() - *io.last_progress)
                                        : std::chrono::milliseconds::max();
-                if (quiet < trickle_window) {
+                if (quiet < kTrickleWindow) {
                     obs_.trickling_last_byte = quiet;
                     return fail(Failure::timed_out,
                                 fmt::format("{}: {} of {} bytes, still arriving at the deadline "
@@ -127,10 +127,10 @@ private:
         obs_.stage = Stage::link_reply;
         if (!write(sp::encode_link_message(mess), "the link message")) return false;
 
-        std::array<std::uint8_t, sp::link_header_size> head{};
+        std::array<std::uint8_t, sp::kLinkHeaderSize> head{};
         if (!read(head, step_deadline(), "link reply header")) return false;
         const auto header = sp::decode_link_header(head).value();
-        if (header.magic != sp::link_magic) {
+        if (header.magic != sp::kLinkMagic) {
             return fail(Failure::not_spice,
                         fmt::format("the reply starts with \"{}\", not \"REDQ\": not a SPICE "
                                     "server, or a TLS-only port",
@@ -138,10 +138,10 @@ private:
         }
         obs_.server_major = header.major;
         obs_.server_minor = header.minor;
-        if (header.size > sp::max_link_body) {
+        if (header.size > sp::kMaxLinkBody) {
             return fail(Failure::malformed,
                         fmt::format("link reply declares {} bytes; a link reply is at most {}",
-                                    header.size, sp::max_link_body));
+                                    header.size, sp::kMaxLinkBody));
         }
         std::vector<std::uint8_t> body(header.size);
         if (!read(body, step_deadline(), "link reply body")) return false;
@@ -156,10 +156,10 @@ private:
             return fail(failure,
                         fmt::format("link reply error {} ({})", sp::link_error_name(code), code));
         }
-        if (header.major != sp::protocol_major) {
+        if (header.major != sp::kProtocolMajor) {
             return fail(Failure::version_mismatch,
                         fmt::format("server speaks SPICE {}.{}, netdiag speaks {}.{}", header.major,
-                                    header.minor, sp::protocol_major, sp::protocol_minor));
+                                    header.minor, sp::kProtocolMajor, sp::kProtocolMinor));
         }
         obs_.server_common_caps = reply.value().common_caps;
         obs_.server_channel_caps = reply.value().channel_caps;
@@ -173,7 +173,7 @@ private:
                             "the server offers only SASL authentication; netdiag sends SPICE "
                             "tickets");
             }
-            if (!write(sp::encode_u32(sp::auth_mechanism_spice), "the auth mechanism")) {
+            if (!write(sp::encode_u32(sp::kAuthMechanismSpice), "the auth mechanism")) {
                 return false;
             }
         }
@@ -221,7 +221,7 @@ private:
     // Reads one message; a timeout is reported, not failed, so the watch can end quietly.
     Read read_message(Clock::time_point deadline, sp::MessageHeader& header,
                       std::vector<std::uint8_t>& body) {
-        std::array<std::uint8_t, sp::data_header_size> head{};
+        std::array<std::uint8_t, sp::kDataHeaderSize> head{};
         const auto head_span = std::span(head).first(sp::header_size(kind_));
         const auto io = sock_.read_exact(head_span, deadline);
         if (io.kind == IoOutcome::Kind::timed_out && io.bytes == 0) return Read::timeout;
@@ -232,11 +232,11 @@ private:
         header = sp::decode_message_header(kind_, head_span).value();
         obs_.message_type = header.type;
         const auto name = sp::main_server_message_name(header.type);
-        if (header.size > sp::max_message_body) {
+        if (header.size > sp::kMaxMessageBody) {
             obs_.bytes_expected = header.size;
             fail(Failure::malformed,
                  fmt::format("{} (type {}) declares a {}-byte body; netdiag reads at most {}", name,
-                             header.type, header.size, sp::max_message_body));
+                             header.type, header.size, sp::kMaxMessageBody));
             return Read::failed;
         }
         body.assign(header.size, 0);
@@ -254,39 +254,39 @@ private:
         using namespace sp::server_msg;
         auto bad = [&](const proto::DecodeError& e) { return fail(Failure::malformed, e.message); };
         switch (header.type) {
-            case set_ack: {
+            case kSetAck: {
                 auto ack = sp::decode_set_ack(body);
                 if (!ack) return bad(ack.error());
                 ack_window_ = ack.value().window;
                 ack_count_ = 0;
-                return send(sp::client_msg::ack_sync, sp::encode_ack_sync(ack.value().generation));
+                return send(sp::client_msg::kAckSync, sp::encode_ack_sync(ack.value().generation));
             }
-            case ping: {
+            case kPing: {
                 auto p = sp::decode_ping(body);
                 if (!p) return bad(p.error());
                 ++obs_.pings_answered;
-                if (!send(sp::client_msg::pong, sp::encode_pong(p.value()))) return false;
+                if (!send(sp::client_msg::kPong, sp::encode_pong(p.value()))) return false;
                 break;
             }
-            case notify: {
+            case kNotify: {
                 auto n = sp::decode_notify(body);
                 if (!n) return bad(n.error());
                 obs_.notifications.push_back(n.value());
                 break;
             }
-            case disconnecting: {
+            case kDisconnecting: {
                 auto d = sp::decode_disconnecting(body);
                 if (!d) return bad(d.error());
                 obs_.disconnecting = d.value();
                 break;
             }
-            case main_init: {
+            case kMainInit: {
                 auto init = sp::decode_main_init(body);
                 if (!init) return bad(init.error());
                 obs_.main_init = init.value();
                 break;
             }
-            case main_channels_list: {
+            case kMainChannelsList: {
                 auto list = sp::decode_channels_list(body);
                 if (!list) return bad(list.error());
                 obs_.lists.push_back(
@@ -298,7 +298,7 @@ private:
         }
         if (ack_window_ != 0 && ++ack_count_ >= ack_window_) {
             ack_count_ = 0;
-            return send(sp::client_msg::ack, {});
+            return send(sp::client_msg::kAck, {});
         }
         return true;
     }
@@ -343,8 +343,8 @@ private:
     // Asks for the channel list; the server answers with CHANNELS_LIST.
     bool attach_channels() {
         obs_.stage = Stage::channels_list;
-        return send(sp::client_msg::main_attach_channels, {}) &&
-               wait_for(sp::server_msg::main_channels_list);
+        return send(sp::client_msg::kMainAttachChannels, {}) &&
+               wait_for(sp::server_msg::kMainChannelsList);
     }
 
     // Keeps reading until the watch window closes; silence is the normal end.

@@ -40,7 +40,7 @@ Finding make(std::string_view id, Severity severity, std::string title, const Sp
 }
 
 Finding cannot_connect(const SpiceObservation& o) {
-    auto f = make(finding_id::cannot_connect, Severity::error,
+    auto f = make(finding_id::kCannotConnect, Severity::error,
                   fmt::format("Cannot connect to the SPICE server at {}", o.target), o);
     f.remedy = {
         fmt::format("Check that the VM is running and listens there: `ss -ltnp | grep :{}`.",
@@ -57,7 +57,7 @@ Finding silent_or_closed(const SpiceObservation& o) {
                       : o.trickling_last_byte         ? "sent too slowly"
                                                       : "went silent";
     auto f = make(
-        finding_id::silent_or_closed, watching ? Severity::warning : Severity::error,
+        finding_id::kSilentOrClosed, watching ? Severity::warning : Severity::error,
         fmt::format("SPICE server at {} {} while {}", o.target, what, stage_description(o.stage)),
         o);
     if (o.disconnecting) {
@@ -94,7 +94,7 @@ Finding malformed(const SpiceObservation& o) {
                            ? fmt::format("The server at {} does not speak SPICE", o.target)
                            : fmt::format("SPICE server at {} sent a malformed message while {}",
                                          o.target, stage_description(o.stage));
-    auto f = make(finding_id::malformed, Severity::error, title, o);
+    auto f = make(finding_id::kMalformed, Severity::error, title, o);
     f.remedy = {
         "Check that the port belongs to the SPICE server and not to another service "
         "(`ss -ltnp`).",
@@ -104,9 +104,9 @@ Finding malformed(const SpiceObservation& o) {
 }
 
 Finding version_mismatch(const SpiceObservation& o) {
-    auto f = make(finding_id::version_mismatch, Severity::error,
+    auto f = make(finding_id::kVersionMismatch, Severity::error,
                   fmt::format("SPICE server at {} speaks another protocol version", o.target), o);
-    f.evidence["client_version"] = fmt::format("{}.{}", sp::protocol_major, sp::protocol_minor);
+    f.evidence["client_version"] = fmt::format("{}.{}", sp::kProtocolMajor, sp::kProtocolMinor);
     f.remedy = {
         "Every current SPICE server and client speaks protocol 2.2; a different major "
         "version means a very old or non-standard server.",
@@ -116,7 +116,7 @@ Finding version_mismatch(const SpiceObservation& o) {
 
 Finding link_refused(const SpiceObservation& o) {
     const auto code = o.link_result.value_or(o.link_error.value_or(0));
-    auto f = make(finding_id::link_refused, Severity::error,
+    auto f = make(finding_id::kLinkRefused, Severity::error,
                   fmt::format("SPICE server at {} refused the link: {} ({})", o.target,
                               sp::link_error_name(code), code),
                   o);
@@ -147,7 +147,7 @@ Finding auth(const SpiceObservation& o) {
     const auto title = o.password_given
                            ? fmt::format("SPICE server at {} refused the password", o.target)
                            : fmt::format("SPICE server at {} requires a password", o.target);
-    auto f = make(finding_id::auth, Severity::error, title, o);
+    auto f = make(finding_id::kAuth, Severity::error, title, o);
     f.evidence["password_given"] = o.password_given;
     if (o.password_given) {
         f.remedy = {

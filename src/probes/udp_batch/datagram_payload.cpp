@@ -5,7 +5,7 @@
 namespace netdiag::probes::udp_batch {
 namespace {
 
-constexpr std::byte payload_magic[4] = {std::byte{'N'}, std::byte{'D'}, std::byte{'U'},
+constexpr std::byte kPayloadMagic[4] = {std::byte{'N'}, std::byte{'D'}, std::byte{'U'},
                                         std::byte{'B'}};
 
 void put_u32(std::span<std::byte> out, std::size_t at, std::uint32_t value) {
@@ -24,15 +24,15 @@ std::uint32_t get_u32(std::span<const std::byte> in, std::size_t at) {
 }  // namespace
 
 void write_header(std::span<std::byte> out, const DatagramHeader& header) {
-    std::copy(std::begin(payload_magic), std::end(payload_magic), out.begin());
+    std::copy(std::begin(kPayloadMagic), std::end(kPayloadMagic), out.begin());
     put_u32(out, 4, header.stream);
     put_u32(out, 8, header.sequence);
     put_u32(out, 12, header.size);
 }
 
 std::optional<DatagramHeader> read_header(std::span<const std::byte> in) {
-    if (in.size() < datagram_header_size ||
-        !std::equal(std::begin(payload_magic), std::end(payload_magic), in.begin())) {
+    if (in.size() < kDatagramHeaderSize ||
+        !std::equal(std::begin(kPayloadMagic), std::end(kPayloadMagic), in.begin())) {
         return std::nullopt;
     }
     return DatagramHeader{get_u32(in, 4), get_u32(in, 8), get_u32(in, 12)};
@@ -52,7 +52,7 @@ std::vector<std::byte> make_batch(std::uint32_t stream, std::uint32_t first_sequ
 
 void renumber_batch(std::span<std::byte> batch, std::size_t segment_size,
                     std::uint32_t first_sequence) {
-    for (std::size_t at = 0, i = 0; at + datagram_header_size <= batch.size();
+    for (std::size_t at = 0, i = 0; at + kDatagramHeaderSize <= batch.size();
          at += segment_size, ++i) {
         put_u32(batch, at + 8, first_sequence + static_cast<std::uint32_t>(i));
     }

@@ -14,7 +14,7 @@
 
 namespace netdiag::probes::udp_batch {
 
-inline constexpr std::size_t datagram_header_size = 16;
+inline constexpr std::size_t kDatagramHeaderSize = 16;
 
 struct DatagramHeader {
     std::uint32_t stream = 0;
@@ -22,13 +22,13 @@ struct DatagramHeader {
     std::uint32_t size = 0;
 };
 
-// Writes a header at the start of out (which must hold datagram_header_size bytes).
+// Writes a header at the start of out (which must hold kDatagramHeaderSize bytes).
 void write_header(std::span<std::byte> out, const DatagramHeader& header);
 // Reads a header; nullopt when the bytes are too short or the magic is wrong.
 std::optional<DatagramHeader> read_header(std::span<const std::byte> in);
 
 // A batch of `count` datagrams of `segment_size` bytes back to back, numbered from
-// first_sequence. segment_size must be at least datagram_header_size.
+// first_sequence. segment_size must be at least kDatagramHeaderSize.
 std::vector<std::byte> make_batch(std::uint32_t stream, std::uint32_t first_sequence,
                                   std::size_t count, std::size_t segment_size);
 // Renumbers a batch made by make_batch in place (cheaper than building a new one).

@@ -8,8 +8,8 @@ namespace {
 
 // Large enough to hold a verification burst while the thread catches up; the kernel caps it
 // at net.core.rmem_max.
-constexpr int receive_buffer_bytes = 8 * 1024 * 1024;
-constexpr std::chrono::milliseconds poll_interval{20};
+constexpr int kReceiveBufferBytes = 8 * 1024 * 1024;
+constexpr std::chrono::milliseconds kPollInterval{20};
 
 }  // namespace
 
@@ -19,7 +19,7 @@ DatagramSink::~DatagramSink() {
 
 SysError DatagramSink::start(const platform::udp::Endpoint& local) {
     if (auto error = socket_.open(local.family())) return error;
-    socket_.set_buffer_sizes(0, receive_buffer_bytes);
+    socket_.set_buffer_sizes(0, kReceiveBufferBytes);
     if (auto error = socket_.bind(local)) return error;
     const auto bound = socket_.local_endpoint();
     endpoint_ = bound ? *bound : local;
@@ -37,7 +37,7 @@ void DatagramSink::stop() {
 void DatagramSink::receive_loop() {
     std::vector<std::byte> buffer(65536);
     while (!stopping_) {
-        const auto got = socket_.receive(buffer, poll_interval);
+        const auto got = socket_.receive(buffer, kPollInterval);
         if (got.timed_out || got.error) continue;  // a lone ICMP error is not fatal: read on
         const std::lock_guard lock(mutex_);
         tally_.record(std::span<const std::byte>(buffer).first(std::min(got.size, buffer.size())));

@@ -6,7 +6,7 @@ namespace netdiag::probes::udp_batch {
 namespace {
 
 // Sequence numbers beyond this are counted but not tracked for duplicates (bounds memory).
-constexpr std::uint32_t max_tracked_sequence = 1u << 23;
+constexpr std::uint32_t kMaxTrackedSequence = 1u << 23;
 
 }  // namespace
 
@@ -47,7 +47,7 @@ void DeliveryTally::expect(std::uint32_t stream, std::uint64_t count) {
 }
 
 void DeliveryTally::mark(Stream& stream, std::uint32_t sequence) {
-    if (sequence < max_tracked_sequence) {
+    if (sequence < kMaxTrackedSequence) {
         if (stream.seen.size() <= sequence) stream.seen.resize(std::size_t{sequence} + 1024);
         if (stream.seen[sequence]) {
             ++stream.report.duplicated;
@@ -71,7 +71,7 @@ void DeliveryTally::record(std::span<const std::byte> datagram) {
     ++stream.report.datagrams;
     stream.report.bytes += datagram.size();
     const std::size_t segment = header->size;
-    if (datagram.size() == segment || segment < datagram_header_size) {
+    if (datagram.size() == segment || segment < kDatagramHeaderSize) {
         mark(stream, header->sequence);
         return;
     }
@@ -82,7 +82,7 @@ void DeliveryTally::record(std::span<const std::byte> datagram) {
         if (datagram.size() > stream.report.largest_unsegmented) {
             stream.report.largest_unsegmented = datagram.size();
         }
-        for (std::size_t at = 0; at + datagram_header_size <= datagram.size(); at += segment) {
+        for (std::size_t at = 0; at + kDatagramHeaderSize <= datagram.size(); at += segment) {
             if (const auto inner = read_header(datagram.subspan(at))) mark(stream, inner->sequence);
         }
         return;

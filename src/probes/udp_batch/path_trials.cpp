@@ -10,7 +10,7 @@ using platform::udp::SendPath;
 using platform::udp::SendStatus;
 
 // How long the receiver may stay silent before the datagrams still missing count as lost.
-constexpr std::chrono::milliseconds settle_time{150};
+constexpr std::chrono::milliseconds kSettleTime{150};
 
 SendOutcome send_once(platform::udp::UdpSocket& socket, SendPath path, const TrialSetup& setup,
                       const std::string& source, std::uint32_t stream) {
@@ -59,7 +59,7 @@ PathTrial run_path_trial(SendPath path, const TrialSetup& setup, StreamIds& ids)
 
     if (setup.verifier != nullptr) {
         const auto wait_until =
-            std::min(setup.deadline, std::chrono::steady_clock::now() + settle_time);
+            std::min(setup.deadline, std::chrono::steady_clock::now() + kSettleTime);
         if (sent_any(trial.plain)) {
             trial.plain_delivery =
                 setup.verifier->collect(plain_stream, trial.plain.datagrams, wait_until);
@@ -112,9 +112,9 @@ Throughput measure_path(SendPath path, const TrialSetup& setup, std::chrono::mil
     const auto end = std::min(setup.deadline, start + duration);
     auto now = start;
     // Cheap next to a send, but asked only every 64 batches all the same.
-    constexpr unsigned cancel_check_every = 64;
+    constexpr unsigned kCancelCheckEvery = 64;
     for (unsigned round = 1; now < end; ++round) {
-        if (round % cancel_check_every == 0 && setup.interrupted && setup.interrupted()) {
+        if (round % kCancelCheckEvery == 0 && setup.interrupted && setup.interrupted()) {
             result.interrupted = true;
             break;
         }

@@ -4,7 +4,7 @@ namespace netdiag::probes::udp_batch {
 namespace {
 
 // A request that has no deadline of its own (expect) still may not wait longer than this.
-constexpr std::chrono::milliseconds request_timeout{1000};
+constexpr std::chrono::milliseconds kRequestTimeout{1000};
 
 // The reason after "what: " in an outcome's detail, or the stop itself.
 std::string reason_of(const IoOutcome& outcome) {
@@ -68,7 +68,7 @@ std::optional<nlohmann::json> PeerClient::request(const PeerRequest& req,
         return std::nullopt;
     }
     std::string answer;
-    const auto received = socket_.read_line(answer, max_line_bytes, deadline);
+    const auto received = socket_.read_line(answer, kMaxLineBytes, deadline);
     if (!received.ok()) {
         error_ = "reading from peer: " + reason_of(received);
         socket_.close();  // a late answer would be read as the next one's
@@ -80,8 +80,8 @@ std::optional<nlohmann::json> PeerClient::request(const PeerRequest& req,
 }
 
 void PeerClient::expect(std::uint32_t stream, std::uint64_t count) {
-    request({PeerOp::expect, peer_protocol_version, stream, count, 0},
-            Clock::now() + request_timeout);
+    request({PeerOp::expect, kPeerProtocolVersion, stream, count, 0},
+            Clock::now() + kRequestTimeout);
 }
 
 std::optional<StreamReport> PeerClient::collect(std::uint32_t stream, std::uint64_t count,
@@ -90,8 +90,8 @@ std::optional<StreamReport> PeerClient::collect(std::uint32_t stream, std::uint6
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     const auto wait_ms = static_cast<std::uint32_t>(std::max<long long>(0, wait.count()));
     // The peer waits up to wait_ms; the answer then still has to travel back.
-    const auto answer = request({PeerOp::report, peer_protocol_version, stream, count, wait_ms},
-                                deadline + request_timeout);
+    const auto answer = request({PeerOp::report, kPeerProtocolVersion, stream, count, wait_ms},
+                                deadline + kRequestTimeout);
     if (!answer) return std::nullopt;
     const auto report = answer->find("report");
     if (report == answer->end()) {

@@ -28,8 +28,8 @@ std::string_view op_name(PeerOp op) {
 }
 
 std::optional<nlohmann::json> parse_object(std::string_view line, std::string& error) {
-    if (line.size() > max_line_bytes) {
-        error = "line longer than " + std::to_string(max_line_bytes) + " bytes";
+    if (line.size() > kMaxLineBytes) {
+        error = "line longer than " + std::to_string(kMaxLineBytes) + " bytes";
         return std::nullopt;
     }
     auto json = nlohmann::json::parse(line, nullptr, false);
@@ -145,7 +145,7 @@ std::optional<PeerRequest> parse_request(std::string_view line, std::string& err
         }
         if (request.op == PeerOp::report) {
             if (!read_unsigned(*json, "wait_ms", request.wait_ms, error)) return std::nullopt;
-            request.wait_ms = std::min(request.wait_ms, max_report_wait_ms);
+            request.wait_ms = std::min(request.wait_ms, kMaxReportWaitMs);
         }
     } else if (name == "bye") {
         request.op = PeerOp::bye;
@@ -155,17 +155,17 @@ std::optional<PeerRequest> parse_request(std::string_view line, std::string& err
     } else if (name == "mcast_report") {
         request.op = PeerOp::mcast_report;
         if (!read_unsigned(*json, "token", request.stream, error) ||
-            !read_bounded(*json, "count", 1, max_multicast_count, request.count, error) ||
+            !read_bounded(*json, "count", 1, kMaxMulticastCount, request.count, error) ||
             !read_unsigned(*json, "wait_ms", request.wait_ms, error)) {
             return std::nullopt;
         }
-        request.wait_ms = std::min(request.wait_ms, max_report_wait_ms);
+        request.wait_ms = std::min(request.wait_ms, kMaxReportWaitMs);
     } else if (name == "mcast_send") {
         request.op = PeerOp::mcast_send;
         if (!read_group(*json, request.group, error) ||
             !read_bounded(*json, "port", 1, 65535, request.port, error) ||
             !read_unsigned(*json, "token", request.stream, error) ||
-            !read_bounded(*json, "count", 1, max_multicast_count, request.count, error)) {
+            !read_bounded(*json, "count", 1, kMaxMulticastCount, request.count, error)) {
             return std::nullopt;
         }
     } else {

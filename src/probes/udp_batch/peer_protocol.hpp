@@ -1,5 +1,5 @@
 // The control protocol between the probes and `netdiag peer`: one JSON object per line over
-// TCP, at most max_line_bytes each. The probe asks, the peer answers every request with one
+// TCP, at most kMaxLineBytes each. The probe asks, the peer answers every request with one
 // line:
 //   {"op":"hello","version":V}                  -> {"ok":true,"version":V,"udp_port":47100,
 //                                                   "max_version":2}
@@ -31,20 +31,20 @@ namespace netdiag::probes::udp_batch {
 
 // The newest version this build speaks; a peer accepts every version from 1 to this one, and
 // a v2 op on a connection that said hello with version 1 is refused.
-inline constexpr int peer_protocol_version = 2;
-inline constexpr int peer_multicast_version = 2;  // the first version with the mcast_* ops
-inline constexpr std::size_t max_line_bytes = 4096;
-inline constexpr std::uint16_t default_peer_port = 47100;
-inline constexpr std::uint32_t max_report_wait_ms = 2000;
+inline constexpr int kPeerProtocolVersion = 2;
+inline constexpr int kPeerMulticastVersion = 2;  // the first version with the mcast_* ops
+inline constexpr std::size_t kMaxLineBytes = 4096;
+inline constexpr std::uint16_t kDefaultPeerPort = 47100;
+inline constexpr std::uint32_t kMaxReportWaitMs = 2000;
 // A two-host multicast check sends a handful of datagrams each way; a larger count is refused
 // so a request cannot make the peer flood the group.
-inline constexpr std::uint64_t max_multicast_count = 64;
+inline constexpr std::uint64_t kMaxMulticastCount = 64;
 
 enum class PeerOp { hello, expect, report, bye, mcast_listen, mcast_report, mcast_send };
 
 struct PeerRequest {
     PeerOp op = PeerOp::hello;
-    int version = peer_protocol_version;
+    int version = kPeerProtocolVersion;
     std::uint32_t stream = 0;  // also the token of the mcast_* ops
     std::uint64_t count = 0;
     std::uint32_t wait_ms = 0;

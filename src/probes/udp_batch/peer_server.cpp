@@ -14,9 +14,9 @@ namespace netdiag::probes::udp_batch {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::chrono::milliseconds quiet_before_report{60};
-constexpr std::chrono::milliseconds idle_client_timeout{30000};
-constexpr std::size_t streams_kept = 256;
+constexpr std::chrono::milliseconds kQuietBeforeReport{60};
+constexpr std::chrono::milliseconds kIdleClientTimeout{30000};
+constexpr std::size_t kStreamsKept = 256;
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
@@ -42,7 +42,7 @@ private:
 
     void read_next() {
         // A client that says nothing for this long is dropped: the peer never waits forever.
-        idle_.expires_after(idle_client_timeout);
+        idle_.expires_after(kIdleClientTimeout);
         idle_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
             if (!ec) {
                 asio::error_code ignored;
@@ -66,11 +66,11 @@ private:
     }
 
     std::string handle_multicast(const PeerRequest& request) {
-        if (version_ < peer_multicast_version) {
+        if (version_ < kPeerMulticastVersion) {
             return encode_error(
                 fmt::format("multicast requests need protocol version {}; this "
                             "connection said hello with version {}",
-                            peer_multicast_version, version_));
+                            kPeerMulticastVersion, version_));
         }
         if (!multicast_) {
             asio::error_code local_ec;
@@ -82,7 +82,7 @@ private:
                                                          remote.address().to_string());
         }
         // Waits in the I/O thread like report: a peer serves one probe at a time, and every
-        // wait is capped by max_report_wait_ms.
+        // wait is capped by kMaxReportWaitMs.
         auto answer = multicast_->handle(request);
         log(multicast_->last_event());
         return answer;
@@ -99,14 +99,14 @@ private:
         if (!request) {
             answer = encode_error(error);
         } else if (request->op == PeerOp::hello) {
-            const bool known = request->version >= 1 && request->version <= peer_protocol_version;
+            const bool known = request->version >= 1 && request->version <= kPeerProtocolVersion;
             if (known) version_ = request->version;
             answer = known ? encode_ok({{"version", request->version},
-                                        {"max_version", peer_protocol_version},
+                                        {"max_version", kPeerProtocolVersion},
                                         {"udp_port", sink_.endpoint().port}})
                            : encode_error(fmt::format(
                                  "unsupported protocol version {} (this peer speaks 1 to {})",
-                                 request->version, peer_protocol_version));
+                                 request->version, kPeerProtocolVersion));
         } else if (is_multicast_op(request->op)) {
             answer = handle_multicast(*request);
         } else if (request->op == PeerOp::expect) {
@@ -115,13 +115,13 @@ private:
         } else if (request->op == PeerOp::report) {
             // Waits in the I/O thread: a peer serves one probe at a time, and the wait is capped.
             const auto report =
-                sink_.wait_for(request->stream, request->count, quiet_before_report,
+                sink_.wait_for(request->stream, request->count, kQuietBeforeReport,
                                Clock::now() + std::chrono::milliseconds(request->wait_ms));
             log("stream " + std::to_string(request->stream) + ": " +
                 std::to_string(report.delivered) + " of " + std::to_string(request->count) +
                 " datagrams, " + std::to_string(report.unsegmented) + " unsegmented");
             answer = encode_ok({{"report", to_json(report)}});
-            sink_.trim(streams_kept);
+            sink_.trim(kStreamsKept);
         } else {
             answer = encode_ok();
             closing = true;
@@ -141,7 +141,7 @@ private:
 
     asio::ip::tcp::socket socket_;
     asio::steady_timer idle_;
-    asio::streambuf input_{max_line_bytes + 1};
+    asio::streambuf input_{kMaxLineBytes + 1};
     DatagramSink& sink_;
     const PeerServerOptions& options_;
     std::string peer_;

@@ -16,12 +16,12 @@ using Clock = std::chrono::steady_clock;
 
 // Loopback delivers inside the send call; this only bounds a wait for what never comes, and
 // stays within the 50 ms in which a probe notices an interrupt.
-constexpr std::chrono::milliseconds loopback_wait{50};
+constexpr std::chrono::milliseconds kLoopbackReadWait{50};
 
 std::chrono::milliseconds wait_until(Clock::time_point deadline) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    return std::clamp(left, std::chrono::milliseconds(0), loopback_wait);
+    return std::clamp(left, std::chrono::milliseconds(0), kLoopbackReadWait);
 }
 
 std::string loopback_address(Family family) {
@@ -57,7 +57,7 @@ EcnCheck check_ecn(platform::udp::Family family, std::chrono::steady_clock::time
     check.family = family;
     check.receive_option = platform::udp::ecn_receive_option(family);
     check.send_control = platform::udp::ecn_send_control(family);
-    check.mark_sent = platform::udp::ecn_ect0;
+    check.mark_sent = platform::udp::kEcnEct0;
     UdpSocket receiver;
     std::string failed;
     if (auto error = open_receiver(receiver, family, failed)) {
@@ -95,8 +95,8 @@ CoalescingCheck check_receive_coalescing(platform::udp::UdpSocket& receiver,
     CoalescingCheck check;
     check.option = platform::udp::coalescing_option();
     check.control = platform::udp::coalescing_control();
-    check.segment_size = coalescing_segment_size;
-    check.segments = coalescing_segments;
+    check.segment_size = kCoalescingSegmentSize;
+    check.segments = kCoalescingSegments;
     // Refused: the OS has no receive coalescing, and nothing is sent (a batch the sender's
     // stack left unsegmented is ND-UDP-002's, not a coalescing fault).
     check.option_error = platform::udp::enable_receive_coalescing(receiver, 65535);

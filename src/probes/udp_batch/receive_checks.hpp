@@ -13,8 +13,8 @@ namespace netdiag::probes::udp_batch {
 
 // What the coalescing check sends: 4 segments of 1000 bytes, as one segmented call where the
 // OS takes it, else one datagram per call.
-inline constexpr std::size_t coalescing_segment_size = 1000;
-inline constexpr std::size_t coalescing_segments = 4;
+inline constexpr std::size_t kCoalescingSegmentSize = 1000;
+inline constexpr std::size_t kCoalescingSegments = 4;
 
 EcnCheck check_ecn(platform::udp::Family family, std::chrono::steady_clock::time_point deadline);
 // A receiver bound to an ephemeral loopback port and a sender, both IPv4.

@@ -127,11 +127,11 @@ std::string_view to_string(CoalescingVerdict verdict) {
 
 std::string ecn_name(std::uint8_t bits) {
     switch (bits & 0b11) {
-        case platform::udp::ecn_not_ect:
+        case platform::udp::kEcnNotEct:
             return "Not-ECT";
-        case platform::udp::ecn_ect1:
+        case platform::udp::kEcnEct1:
             return "ECT(1)";
-        case platform::udp::ecn_ect0:
+        case platform::udp::kEcnEct0:
             return "ECT(0)";
         default:
             return "CE";

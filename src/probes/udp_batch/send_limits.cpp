@@ -10,10 +10,10 @@ using platform::udp::SendStatus;
 
 // Small segments keep the segment-count search far below the byte limit; large ones keep the
 // byte search far below the segment limit.
-constexpr std::size_t count_probe_segment = 16;
-constexpr std::size_t most_segments_tried = 1024;
-constexpr std::size_t bytes_probe_segment = 2048;
-constexpr std::size_t most_bytes_tried = 70000;
+constexpr std::size_t kCountProbeSegment = 16;
+constexpr std::size_t kMostSegmentsTried = 1024;
+constexpr std::size_t kBytesProbeSegment = 2048;
+constexpr std::size_t kMostBytesTried = 70000;
 
 // Largest n in [low, high] for which accepts(n) holds, given accepts(low); the error of the
 // first refused n goes to refusal.
@@ -57,7 +57,7 @@ SendLimits discover_send_limits(platform::udp::Family family,
     const auto target = sink.local_endpoint();
     if (!target || sender.set_destination(*target)) return limits;
 
-    std::vector<std::byte> payload(most_bytes_tried);
+    std::vector<std::byte> payload(kMostBytesTried);
     auto send_of = [&](std::size_t bytes, std::size_t segment, SysError& error) {
         const auto outcome = sender.send(SendPath::segment_cmsg,
                                          std::span<const std::byte>(payload).first(bytes), segment);
@@ -66,19 +66,19 @@ SendLimits discover_send_limits(platform::udp::Family family,
     };
 
     SysError error;
-    if (!send_of(2 * count_probe_segment, count_probe_segment, error)) {
+    if (!send_of(2 * kCountProbeSegment, kCountProbeSegment, error)) {
         limits.over_segments_error = error;  // not even two segments: no segmentation here
         return limits;
     }
     limits.max_segments = largest_accepted(
-        2, most_segments_tried,
+        2, kMostSegmentsTried,
         [&](std::size_t n, SysError& e) {
-            return send_of(n * count_probe_segment, count_probe_segment, e);
+            return send_of(n * kCountProbeSegment, kCountProbeSegment, e);
         },
         limits.over_segments_error, deadline);
     limits.max_bytes = largest_accepted(
-        bytes_probe_segment, most_bytes_tried,
-        [&](std::size_t n, SysError& e) { return send_of(n, bytes_probe_segment, e); },
+        kBytesProbeSegment, kMostBytesTried,
+        [&](std::size_t n, SysError& e) { return send_of(n, kBytesProbeSegment, e); },
         limits.over_bytes_error, deadline);
     return limits;
 }

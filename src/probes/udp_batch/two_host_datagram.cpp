@@ -5,7 +5,7 @@
 namespace netdiag::probes::udp_batch {
 namespace {
 
-constexpr std::array<std::uint8_t, 4> two_host_magic{'N', 'D', 'M', 'C'};
+constexpr std::array<std::uint8_t, 4> kTwoHostMagic{'N', 'D', 'M', 'C'};
 
 // Marks sequence in seen; true the first time.
 bool first_time(std::array<std::uint64_t, 2>& seen, std::uint16_t sequence) {
@@ -19,11 +19,11 @@ bool first_time(std::array<std::uint64_t, 2>& seen, std::uint16_t sequence) {
 
 }  // namespace
 
-std::array<std::uint8_t, two_host_datagram_size> encode_two_host(const TwoHostDatagram& d) {
-    return {two_host_magic[0],
-            two_host_magic[1],
-            two_host_magic[2],
-            two_host_magic[3],
+std::array<std::uint8_t, kTwoHostDatagramSize> encode_two_host(const TwoHostDatagram& d) {
+    return {kTwoHostMagic[0],
+            kTwoHostMagic[1],
+            kTwoHostMagic[2],
+            kTwoHostMagic[3],
             static_cast<std::uint8_t>(d.kind),
             0,
             static_cast<std::uint8_t>(d.sequence >> 8),
@@ -36,11 +36,11 @@ std::array<std::uint8_t, two_host_datagram_size> encode_two_host(const TwoHostDa
 
 std::optional<TwoHostDatagram> parse_two_host(std::span<const std::uint8_t> bytes,
                                               std::string& error) {
-    if (bytes.size() != two_host_datagram_size) {
-        error = fmt::format("{} bytes expected, got {}", two_host_datagram_size, bytes.size());
+    if (bytes.size() != kTwoHostDatagramSize) {
+        error = fmt::format("{} bytes expected, got {}", kTwoHostDatagramSize, bytes.size());
         return std::nullopt;
     }
-    if (!std::equal(two_host_magic.begin(), two_host_magic.end(), bytes.begin())) {
+    if (!std::equal(kTwoHostMagic.begin(), kTwoHostMagic.end(), bytes.begin())) {
         error = "does not start with NDMC";
         return std::nullopt;
     }

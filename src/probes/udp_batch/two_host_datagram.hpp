@@ -24,9 +24,9 @@ struct TwoHostDatagram {
     std::uint32_t token = 0;
 };
 
-inline constexpr std::size_t two_host_datagram_size = 12;
+inline constexpr std::size_t kTwoHostDatagramSize = 12;
 
-std::array<std::uint8_t, two_host_datagram_size> encode_two_host(const TwoHostDatagram& d);
+std::array<std::uint8_t, kTwoHostDatagramSize> encode_two_host(const TwoHostDatagram& d);
 // nullopt with error set ("12 bytes expected, got 3", "not NDMC", "kind 7") for other bytes.
 std::optional<TwoHostDatagram> parse_two_host(std::span<const std::uint8_t> bytes,
                                               std::string& error);

@@ -21,10 +21,10 @@ using platform::udp::Family;
 using platform::udp::SendStatus;
 
 // Time kept back from the measurements for collecting deliveries and the final checks.
-constexpr std::chrono::milliseconds reserve_after_measuring{400};
-constexpr std::size_t smallest_datagram = datagram_header_size;
-constexpr std::size_t largest_datagram = 65507;
-constexpr std::size_t largest_batch = 1024;
+constexpr std::chrono::milliseconds kReserveAfterMeasuring{400};
+constexpr std::size_t kSmallestDatagram = kDatagramHeaderSize;
+constexpr std::size_t kLargestDatagram = 65507;
+constexpr std::size_t kLargestBatch = 1024;
 
 class SinkVerifier final : public Verifier {
 public:
@@ -117,12 +117,12 @@ public:
 ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     const auto& options = context.options().get<UdpBatchOptions>();
     const auto& peer_address = context.options().get<SharedProbeOptions>().peer;
-    if (options.datagram_size < smallest_datagram || options.datagram_size > largest_datagram) {
+    if (options.datagram_size < kSmallestDatagram || options.datagram_size > kLargestDatagram) {
         return error_result(
-            fmt::format("--udp-size must be {}..{} bytes", smallest_datagram, largest_datagram));
+            fmt::format("--udp-size must be {}..{} bytes", kSmallestDatagram, kLargestDatagram));
     }
-    if (options.batch < 1 || options.batch > largest_batch) {
-        return error_result(fmt::format("--udp-batch must be 1..{}", largest_batch));
+    if (options.batch < 1 || options.batch > kLargestBatch) {
+        return error_result(fmt::format("--udp-batch must be 1..{}", kLargestBatch));
     }
     UdpBatchRun run;
     run.datagram_size = options.datagram_size;
@@ -138,7 +138,7 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     Verification verification = Verification::loopback;
     std::string error_text;
     if (!peer_address.empty()) {
-        auto control = platform::udp::resolve_endpoint(peer_address, default_peer_port,
+        auto control = platform::udp::resolve_endpoint(peer_address, kDefaultPeerPort,
                                                        context.deadline(), error_text);
         if (!control) return error_result("--peer " + peer_address + ": " + error_text);
         context.progress("connecting to netdiag peer " + control->to_string());
@@ -213,7 +213,7 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     for (auto& trial : run.trials) {
         if (options.measure.count() <= 0 || measurable == 0 || context.cancelled()) break;
         if (trial.plain.status != SendStatus::accepted) continue;
-        const auto left = context.time_left() - reserve_after_measuring;
+        const auto left = context.time_left() - kReserveAfterMeasuring;
         const auto share = std::min(options.measure, left / static_cast<long>(measurable));
         --measurable;
         if (share.count() <= 0) break;
@@ -227,7 +227,7 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
     if (peer) peer->close();
 
     ProbeResult result;
-    result.findings = analyse(run);
+    result.findings = judge(run);
     result.measurements = measurements_json(run);
     if (context.cancelled() && run.trials.size() < platform::udp::available_send_paths().size()) {
         result.reason = "deadline reached before every send path was tried";

@@ -14,8 +14,8 @@ using platform::udp::SendStatus;
 // Below this share of the unbatched rate a batched path is worth flagging. Segmentation should
 // win by a factor, so a fifth below is a fault; sendmmsg only saves system calls, so a quarter-
 // second window on a shared machine can put it well below unbatched without anything wrong.
-constexpr double slower_threshold_segmentation = 0.8;
-constexpr double slower_threshold_multi_message = 0.5;
+constexpr double kSlowerThresholdSegmentation = 0.8;
+constexpr double kSlowerThresholdMultiMessage = 0.5;
 
 constexpr const FindingFactory& make = make_udp_finding;
 
@@ -315,8 +315,8 @@ void check_speed(const UdpBatchRun& run, std::vector<Finding>& out) {
             continue;
         }
         const double ratio = trial.throughput->datagrams_per_second() / base;
-        const double threshold = is_segmentation(trial.path) ? slower_threshold_segmentation
-                                                             : slower_threshold_multi_message;
+        const double threshold = is_segmentation(trial.path) ? kSlowerThresholdSegmentation
+                                                             : kSlowerThresholdMultiMessage;
         if (ratio >= threshold) continue;
         out.push_back(make(
             "ND-UDP-008", Severity::warning,
@@ -402,7 +402,7 @@ void check_egress(const UdpBatchRun& run, std::vector<Finding>& out) {
 
 }  // namespace
 
-std::vector<Finding> analyse(const UdpBatchRun& run) {
+std::vector<Finding> judge(const UdpBatchRun& run) {
     std::vector<Finding> findings;
     check_unbatched(run, findings);
     check_stale_source(run, findings);

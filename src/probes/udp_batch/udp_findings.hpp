@@ -8,7 +8,7 @@
 
 namespace netdiag::probes::udp_batch {
 
-std::vector<Finding> analyse(const UdpBatchRun& run);
+std::vector<Finding> judge(const UdpBatchRun& run);
 
 inline constexpr FindingFactory make_udp_finding{"udp-batch"};
 

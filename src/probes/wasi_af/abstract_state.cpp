@@ -16,7 +16,7 @@ AbsVal State::global(std::uint32_t index) const {
     auto it = globals.find(index);
     if (it != globals.end()) return it->second;
     // Its value on entry: the base of addresses computed from it (the C stack pointer).
-    return AbsVal::pointer(base_global_tag | index, 0);
+    return AbsVal::pointer(kBaseGlobalTag | index, 0);
 }
 
 void State::store(MemKey at, std::uint8_t width, const AbsVal& value) {

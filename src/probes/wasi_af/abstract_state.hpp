@@ -35,7 +35,7 @@ inline MemKey key_plus(MemKey key, std::uint64_t n) {
            static_cast<std::uint32_t>(static_cast<std::uint32_t>(key) + n);
 }
 inline bool key_is_absolute(MemKey key) {
-    return (key >> 32) == base_absolute;
+    return (key >> 32) == kBaseAbsolute;
 }
 
 // Active data segments of memory 0 with a constant address, to read initial memory from.

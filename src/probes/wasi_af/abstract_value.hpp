@@ -25,9 +25,9 @@ enum class Unknown : std::uint8_t {
 std::string unknown_reason_text(Unknown why);
 
 // Bases of symbolic addresses. 0 is the absolute address space (constants).
-inline constexpr std::uint32_t base_absolute = 0;
-inline constexpr std::uint32_t base_global_tag = 1u << 30;
-inline constexpr std::uint32_t base_param_tag = 2u << 30;
+inline constexpr std::uint32_t kBaseAbsolute = 0;
+inline constexpr std::uint32_t kBaseGlobalTag = 1u << 30;
+inline constexpr std::uint32_t kBaseParamTag = 2u << 30;
 
 struct AbsVal {
     enum class Kind : std::uint8_t { unknown, constant, socket, pointer };
@@ -52,7 +52,7 @@ struct AbsVal {
     bool is_unknown() const { return kind == Kind::unknown; }
     // Constants are addresses with the absolute base.
     bool is_address() const { return is_const() || is_pointer(); }
-    std::uint32_t address_base() const { return is_pointer() ? ref : base_absolute; }
+    std::uint32_t address_base() const { return is_pointer() ? ref : kBaseAbsolute; }
     bool operator==(const AbsVal&) const = default;
     // Same value, whatever the reason an unknown one is unknown.
     bool same(const AbsVal& o) const {

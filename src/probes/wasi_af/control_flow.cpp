@@ -2,8 +2,8 @@
 
 namespace netdiag::probes::wasi_af {
 namespace {
-constexpr std::uint32_t max_unrolled_iterations = 64;
-constexpr std::size_t max_unrolled_body = 4096;  // instructions in a loop the walk unrolls
+constexpr std::uint32_t kMaxUnrolledIterations = 64;
+constexpr std::size_t kMaxUnrolledBody = 4096;  // instructions in a loop the walk unrolls
 }  // namespace
 
 using proto::wasm::Instr;
@@ -15,7 +15,7 @@ void BlockWalker::stop(const Instr& in, const std::string& what) {
 
 void BlockWalker::spend(std::size_t units, const Instr& in) {
     *work_ += units;
-    if (*work_ > walk_work_budget) stop(in, "work budget exceeded");
+    if (*work_ > kWalkWorkBudget) stop(in, "work budget exceeded");
 }
 
 void BlockWalker::run_body() {
@@ -40,7 +40,7 @@ std::size_t BlockWalker::skip_dead(std::size_t i) {
         case op::if_:
         case op::try_:
         case op::try_table:
-            return in.match != proto::wasm::no_index ? in.match : d_.instrs.size();
+            return in.match != proto::wasm::kNoIndex ? in.match : d_.instrs.size();
         case op::else_:
             do_else(in);
             return i;
@@ -53,8 +53,8 @@ std::size_t BlockWalker::skip_dead(std::size_t i) {
 }
 
 std::pair<std::uint32_t, std::uint32_t> BlockWalker::block_arity(const Instr& in) const {
-    if (in.a == proto::wasm::block_empty) return {0, 0};
-    if (in.a == proto::wasm::block_one_value) return {0, 1};
+    if (in.a == proto::wasm::kBlockEmpty) return {0, 0};
+    if (in.a == proto::wasm::kBlockOneValue) return {0, 1};
     const auto& t = m_.types[static_cast<std::size_t>(in.a)];
     return {static_cast<std::uint32_t>(t.params.size()),
             static_cast<std::uint32_t>(t.results.size())};
@@ -144,7 +144,7 @@ bool BlockWalker::end_of_unrolled_iteration() {
     const std::size_t index = frames_.size() - 1;
     Frame& f = frames_[index];
     if (!f.has_next) return false;
-    if (++f.iterations > max_unrolled_iterations) {
+    if (++f.iterations > kMaxUnrolledIterations) {
         abandon_unroll(index);
         return true;
     }
@@ -184,7 +184,7 @@ void BlockWalker::open_if(const Instr& in) {
 // Whether a loop is worth unrolling: one that calls functions or writes memory may open sockets
 // or build addresses; one that only updates locals (a counting loop) is cheaper to make unknown.
 bool BlockWalker::loop_has_effects(const Instr& in) const {
-    const std::size_t end = in.match != proto::wasm::no_index ? in.match : d_.instrs.size();
+    const std::size_t end = in.match != proto::wasm::kNoIndex ? in.match : d_.instrs.size();
     for (std::size_t k = pc_ + 1; k < end; ++k) {
         const std::uint32_t x = d_.instrs[k].op;
         if ((x >= 0x36 && x <= 0x3e) || x == op::call || x == op::call_indirect ||
@@ -197,8 +197,8 @@ bool BlockWalker::loop_has_effects(const Instr& in) const {
 }
 
 void BlockWalker::open_loop(const Instr& in) {
-    const std::size_t end = in.match != proto::wasm::no_index ? in.match : d_.instrs.size();
-    if (havoc_at_ == pc_ || end - pc_ > max_unrolled_body || !loop_has_effects(in)) {
+    const std::size_t end = in.match != proto::wasm::kNoIndex ? in.match : d_.instrs.size();
+    if (havoc_at_ == pc_ || end - pc_ > kMaxUnrolledBody || !loop_has_effects(in)) {
         havoc_at_ = SIZE_MAX;
         havoc_loop(in);
         open(in, op::loop);
@@ -231,7 +231,7 @@ void BlockWalker::abandon_unroll(std::size_t frame_index) {
 
 // A loop may run its body many times: whatever it writes is unknown inside it.
 void BlockWalker::havoc_loop(const Instr& in) {
-    const std::size_t end = in.match != proto::wasm::no_index ? in.match : d_.instrs.size();
+    const std::size_t end = in.match != proto::wasm::kNoIndex ? in.match : d_.instrs.size();
     spend(end - pc_, in);
     bool writes_memory = false;
     for (std::size_t k = pc_ + 1; k < end; ++k) {

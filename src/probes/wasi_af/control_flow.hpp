@@ -21,7 +21,7 @@
 namespace netdiag::probes::wasi_af {
 
 // Work bound per walk (instructions walked plus state slots copied at branches).
-inline constexpr std::size_t walk_work_budget = 20'000'000;
+inline constexpr std::size_t kWalkWorkBudget = 20'000'000;
 
 // What a walk must restore when it abandons the unrolling of a loop; the walker that owns the
 // records says how (the socket calls seen so far, for instance).

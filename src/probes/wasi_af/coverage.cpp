@@ -12,7 +12,7 @@ const std::string not_applicable = "n/a";
 
 std::string why_unknown(const AbsVal& v) {
     if (v.is_pointer()) {
-        if ((v.ref & base_param_tag) == base_param_tag) {
+        if ((v.ref & kBaseParamTag) == kBaseParamTag) {
             return unknown_reason_text(Unknown::parameter);
         }
         return "is an address, not a number";

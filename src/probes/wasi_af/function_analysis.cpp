@@ -13,14 +13,14 @@ using proto::wasm::DecodedBody;
 using proto::wasm::Instr;
 namespace op = proto::wasm::op;
 
-constexpr std::size_t max_call_depth = 8;
+constexpr std::size_t kMaxCallDepth = 8;
 // Functions that do not reach a socket call are followed only when small: the helpers that
 // compute a port or a family (htons, getters, constant returners) are.
-constexpr std::size_t max_helper_code = 1024;
-constexpr std::size_t max_followed_code = std::size_t{16} << 20;
-constexpr std::uint64_t max_modelled_copy = 4096;
+constexpr std::size_t kMaxHelperCode = 1024;
+constexpr std::size_t kMaxFollowedCode = std::size_t{16} << 20;
+constexpr std::uint64_t kMaxModelledCopy = 4096;
 // Decoded bodies kept for reuse (about 32 bytes each): bounds the walk's memory on big modules.
-constexpr std::size_t max_cached_instructions = std::size_t{1} << 20;
+constexpr std::size_t kMaxCachedInstructions = std::size_t{1} << 20;
 
 struct Walk {
     ModuleView& view;
@@ -302,7 +302,7 @@ private:
                       const AbsVal& n) {
         const auto to = address_of(dst, 0);
         if (!to) return;  // like any store through an unknown address
-        if (!n.is_const() || static_cast<std::uint64_t>(n.value) > max_modelled_copy) {
+        if (!n.is_const() || static_cast<std::uint64_t>(n.value) > kMaxModelledCopy) {
             s_.forget_memory(Unknown::memory);
             return;
         }
@@ -324,11 +324,11 @@ private:
     }
 
     bool follow(std::uint32_t index) const {
-        if (chain_.size() + 1 >= max_call_depth) return false;
+        if (chain_.size() + 1 >= kMaxCallDepth) return false;
         if (index == function_ || std::find(chain_.begin(), chain_.end(), index) != chain_.end())
             return false;  // recursion
         const std::size_t code = m_.bodies[index - m_.imported_functions].code.size();
-        if (w_.view.reaches_socket(index)) return code <= max_followed_code;
+        if (w_.view.reaches_socket(index)) return code <= kMaxFollowedCode;
         return w_.view.is_small_helper(index);
     }
 
@@ -493,7 +493,7 @@ std::shared_ptr<const proto::wasm::DecodedBody> ModuleView::body(std::uint32_t i
     if (it != bodies_.end()) return it->second;
     auto decoded = std::make_shared<proto::wasm::DecodedBody>();
     proto::wasm::decode_body(module_, module_.bodies[index - module_.imported_functions], *decoded);
-    if (cached_instructions_ + decoded->instrs.size() > max_cached_instructions) {
+    if (cached_instructions_ + decoded->instrs.size() > kMaxCachedInstructions) {
         bodies_.clear();  // the walkers still using a body keep their own share of it
         cached_instructions_ = 0;
     }
@@ -508,7 +508,7 @@ bool ModuleView::is_small_helper(std::uint32_t index) {
     std::int8_t& known = small_helper_[index];
     if (known < 0) {
         known = 0;
-        if (module_.bodies[index - module_.imported_functions].code.size() <= max_helper_code) {
+        if (module_.bodies[index - module_.imported_functions].code.size() <= kMaxHelperCode) {
             const auto decoded = body(index);
             known = std::none_of(decoded->instrs.begin(), decoded->instrs.end(),
                                  [](const proto::wasm::Instr& in) { return in.op == op::loop; })
@@ -533,7 +533,7 @@ WalkFacts walk_from(ModuleView& view, std::uint32_t root) {
             for (std::size_t p = 0; p < t->params.size(); ++p) {
                 entry.stack.push_back(
                     t->params[p] == proto::wasm::ValType::i32
-                        ? AbsVal::pointer(base_param_tag | static_cast<std::uint32_t>(p), 0)
+                        ? AbsVal::pointer(kBaseParamTag | static_cast<std::uint32_t>(p), 0)
                         : AbsVal::unknown(Unknown::parameter));
             }
         }

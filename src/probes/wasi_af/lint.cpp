@@ -30,7 +30,7 @@ Finding import_not_provided(const proto::wasm::Import& imp) {
 }
 
 // Largest function body the walk keeps in memory (about 32 bytes per instruction).
-constexpr std::size_t max_walked_body = std::size_t{16} << 20;
+constexpr std::size_t kMaxWalkedBody = std::size_t{16} << 20;
 
 bool is_error(proto::wasm::DecodeErrorKind kind) {
     return kind == proto::wasm::DecodeErrorKind::malformed;
@@ -162,7 +162,7 @@ LintResult lint_module(const proto::wasm::Module& module, const std::function<bo
     if (sockets) graph.callees.resize(module.bodies.size());
     std::vector<bool> broken(module.bodies.size(), false);
     std::vector<std::optional<PassiveCall>> passive(sockets ? module.bodies.size() : 0);
-    constexpr std::size_t max_body_findings = 5;
+    constexpr std::size_t kMaxBodyFindings = 5;
     std::size_t broken_bodies = 0, last_body_finding = 0;
     proto::wasm::BodyOutline outline;
     for (std::uint32_t b = 0; b < module.bodies.size(); ++b) {
@@ -193,16 +193,16 @@ LintResult lint_module(const proto::wasm::Module& module, const std::function<bo
                 "section 10 (code) body " + std::to_string(b) + " (" + name + "): " + e.what(),
                 e.kind()};
             // One finding per broken body, up to a few: past that the module is junk.
-            if (++broken_bodies <= max_body_findings) {
+            if (++broken_bodies <= kMaxBodyFindings) {
                 Finding f = unreadable_module_finding(pe);
                 f.evidence["function"] = name;
                 f.evidence["function_index"] = index;
                 result.findings.push_back(std::move(f));
             } else {
                 result.findings[last_body_finding].evidence["more_bodies_with_errors"] =
-                    broken_bodies - max_body_findings;
+                    broken_bodies - kMaxBodyFindings;
             }
-            if (broken_bodies == max_body_findings) last_body_finding = result.findings.size() - 1;
+            if (broken_bodies == kMaxBodyFindings) last_body_finding = result.findings.size() - 1;
         }
     }
     if (!sockets) return result;
@@ -213,12 +213,12 @@ LintResult lint_module(const proto::wasm::Module& module, const std::function<bo
         const std::uint32_t index = module.imported_functions + b;
         if (!graph.calls_socket[index] || broken[b]) continue;
         ++result.socket_functions;
-        if (module.bodies[b].code.size() > max_walked_body) {
+        if (module.bodies[b].code.size() > kMaxWalkedBody) {
             // Keeping every instruction of a body this size would cost gigabytes.
             result.not_analysed.push_back(
                 module.function_display_name(index) + " (function " + std::to_string(index) +
                 "): not walked: body of " + std::to_string(module.bodies[b].code.size()) +
-                " bytes is larger than " + std::to_string(max_walked_body));
+                " bytes is larger than " + std::to_string(kMaxWalkedBody));
             continue;
         }
         list_sites(module, index, *view.body(index), is_target, result.coverage);
@@ -268,7 +268,7 @@ LintResult lint_module(const proto::wasm::Module& module, const std::function<bo
     };
     auto walkable = [&](std::uint32_t index) {
         const std::uint32_t b = index - module.imported_functions;
-        return !broken[b] && module.bodies[b].code.size() <= max_walked_body;
+        return !broken[b] && module.bodies[b].code.size() <= kMaxWalkedBody;
     };
     for (std::uint32_t b = 0; b < module.bodies.size() && !result.cancelled; ++b) {
         const std::uint32_t index = module.imported_functions + b;

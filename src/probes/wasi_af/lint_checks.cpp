@@ -15,7 +15,7 @@ std::string arg_text(const AbsVal& v) {
     if (v.is_const()) return std::to_string(v.value);
     if (v.is_socket()) return "fd";
     if (v.is_pointer()) {
-        return std::string((v.ref & base_param_tag) == base_param_tag ? "param" : "sp") +
+        return std::string((v.ref & kBaseParamTag) == kBaseParamTag ? "param" : "sp") +
                (v.value < 0 ? "-" : "+") + std::to_string(v.value < 0 ? -v.value : v.value);
     }
     return "?";
@@ -144,7 +144,7 @@ private:
         const SocketRecord& s = f_.sockets[*c.created];
         if (s.family.is_const()) {
             const std::int64_t af = s.family.value;
-            if (af < af_unspec || af > af_unix) {
+            if (af < kAfUnspec || af > af_unix) {
                 Finding f = make(
                     "ND-WASM-002", Severity::error,
                     "sock_open address family " + std::to_string(af) + " is not a WASIX family", c);
@@ -239,7 +239,7 @@ private:
             const SocketRecord* s = socket_for(c);
             const bool outside = tag > af_unix;
             const bool differs = s && s->family.is_const() && s->family.value != tag &&
-                                 s->family.value >= af_unspec && s->family.value <= af_unix;
+                                 s->family.value >= kAfUnspec && s->family.value <= af_unix;
             if (outside || differs) {
                 Finding f =
                     make("ND-WASM-004", Severity::error,

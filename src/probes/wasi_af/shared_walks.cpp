@@ -23,8 +23,8 @@ std::bitset<256> inert_opcodes() {
     return ok;
 }
 
-constexpr std::uint64_t max_locals = 100'000;         // the walk stops past this
-constexpr std::uint64_t max_instructions = 1u << 20;  // keeps the bound's arithmetic small
+constexpr std::uint64_t kMaxLocals = 100'000;         // the walk stops past this
+constexpr std::uint64_t kMaxInstructions = 1u << 20;  // keeps the bound's arithmetic small
 
 }  // namespace
 
@@ -45,9 +45,9 @@ std::optional<PassiveCall> passive_call(const proto::wasm::Module& module, std::
     if (own_type == nullptr || index < module.imported_functions) return std::nullopt;
     const std::uint64_t declared = module.bodies[index - module.imported_functions].local_count;
     const std::uint64_t locals = own_type->params.size() + declared;
-    if (declared > max_locals || outline.locals_named > locals) return std::nullopt;
+    if (declared > kMaxLocals || outline.locals_named > locals) return std::nullopt;
     const std::uint64_t n = outline.instructions;
-    if (n > max_instructions) return std::nullopt;
+    if (n > kMaxInstructions) return std::nullopt;
     // Each instruction costs one unit; a branch or `if` copies at most the stack (no deeper
     // than the instruction count) and the locals; a loop made unknown costs its length.
     return PassiveCall{c.callee, static_cast<std::size_t>(n * (2 * n + locals + 2))};
@@ -55,7 +55,7 @@ std::optional<PassiveCall> passive_call(const proto::wasm::Module& module, std::
 
 bool SharedWalks::covered(const PassiveCall& call) const {
     auto it = steps_by_callee_.find(call.callee);
-    return it != steps_by_callee_.end() && it->second + call.work_bound <= walk_work_budget;
+    return it != steps_by_callee_.end() && it->second + call.work_bound <= kWalkWorkBudget;
 }
 
 void SharedWalks::record(const PassiveCall& call, const WalkFacts& facts) {

@@ -7,7 +7,7 @@ namespace netdiag::probes::wasi_af {
 
 std::optional<SocketImportInfo> classify_socket_import(std::string_view module,
                                                        std::string_view field) {
-    if (module != wasix32_module && module != wasix64_module && module != preview1_module) {
+    if (module != kWasix32Module && module != kWasix64Module && module != kPreview1Module) {
         return std::nullopt;
     }
     if (!field.starts_with("sock_")) return std::nullopt;
@@ -22,14 +22,14 @@ std::optional<SocketImportInfo> classify_socket_import(std::string_view module,
 }
 
 bool module_provides(std::string_view module, std::string_view field) {
-    if (module != preview1_module || !field.starts_with("sock_")) return true;
+    if (module != kPreview1Module || !field.starts_with("sock_")) return true;
     return field == "sock_accept" || field == "sock_recv" || field == "sock_send" ||
            field == "sock_shutdown";
 }
 
 std::string family_name(std::int64_t af) {
     switch (af) {
-        case af_unspec:
+        case kAfUnspec:
             return "UNSPEC (0)";
         case af_inet4:
             return "INET4 (1)";
@@ -44,7 +44,7 @@ std::string family_name(std::int64_t af) {
 
 std::string socktype_name(std::int64_t type) {
     switch (type) {
-        case sock_unknown:
+        case kSockUnknown:
             return "unknown (0)";
         case sock_stream:
             return "STREAM (1)";
@@ -76,14 +76,14 @@ std::string posix_family_meaning(std::int64_t af) {
 
 std::string socktype_problem(std::int64_t type) {
     if (type >= sock_stream && type <= sock_seqpacket) return {};
-    if (type == sock_unknown) return "0 is the WASIX 'unknown' socket type, which cannot be opened";
+    if (type == kSockUnknown) return "0 is the WASIX 'unknown' socket type, which cannot be opened";
     if (type == 5) return "5 is SOCK_SEQPACKET in POSIX; WASIX SEQPACKET is 4";
-    constexpr std::int64_t linux_nonblock = 0x800, linux_cloexec = 0x80000;
-    if (type > 0 && (type & (linux_nonblock | linux_cloexec)) != 0) {
-        const std::int64_t base = type & ~(linux_nonblock | linux_cloexec);
+    constexpr std::int64_t kLinuxNonblock = 0x800, kLinuxCloexec = 0x80000;
+    if (type > 0 && (type & (kLinuxNonblock | kLinuxCloexec)) != 0) {
+        const std::int64_t base = type & ~(kLinuxNonblock | kLinuxCloexec);
         std::string flags;
-        if (type & linux_nonblock) flags += "SOCK_NONBLOCK";
-        if (type & linux_cloexec) flags += flags.empty() ? "SOCK_CLOEXEC" : " | SOCK_CLOEXEC";
+        if (type & kLinuxNonblock) flags += "SOCK_NONBLOCK";
+        if (type & kLinuxCloexec) flags += flags.empty() ? "SOCK_CLOEXEC" : " | SOCK_CLOEXEC";
         return std::to_string(type) + " is " + std::to_string(base) + " | " + flags +
                " (Linux flags); WASIX takes only the type, and sets non-blocking mode with "
                "fd_fdstat_set_flags";
@@ -94,13 +94,13 @@ std::string socktype_problem(std::int64_t type) {
 }
 
 bool is_well_known_port(std::uint32_t port) {
-    static constexpr std::uint16_t ports[] = {
+    static constexpr std::uint16_t kPorts[] = {
         20,   21,   22,   23,   25,   53,   67,   68,    69,    80,   110,  123,  143,
         161,  389,  443,  465,  514,  587,  631,  636,   853,   993,  995,  1080, 1194,
         1433, 1521, 1883, 2049, 2375, 2376, 3000, 3306,  3389,  4000, 4443, 5000, 5001,
         5353, 5432, 5672, 5900, 6379, 6443, 7000, 7446,  7447,  8000, 8008, 8080, 8081,
         8443, 8888, 9000, 9090, 9092, 9200, 9443, 11211, 27017, 50051};
-    return std::find(std::begin(ports), std::end(ports), port) != std::end(ports);
+    return std::find(std::begin(kPorts), std::end(kPorts), port) != std::end(kPorts);
 }
 
 }  // namespace netdiag::probes::wasi_af

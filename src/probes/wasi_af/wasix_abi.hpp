@@ -27,9 +27,9 @@ struct SocketImportInfo {
     int ret_fd_arg = -1;  // argument index where the runtime writes a new fd
 };
 
-inline constexpr std::string_view wasix32_module = "wasix_32v1";
-inline constexpr std::string_view wasix64_module = "wasix_64v1";
-inline constexpr std::string_view preview1_module = "wasi_snapshot_preview1";
+inline constexpr std::string_view kWasix32Module = "wasix_32v1";
+inline constexpr std::string_view kWasix64Module = "wasix_64v1";
+inline constexpr std::string_view kPreview1Module = "wasi_snapshot_preview1";
 
 // The socket function `field` imported from `module`, if the lint knows it; nullopt for other
 // imports (and for socket names from modules that are not WASI/WASIX).
@@ -41,9 +41,9 @@ std::optional<SocketImportInfo> classify_socket_import(std::string_view module,
 bool module_provides(std::string_view module, std::string_view field);
 
 // Address family (WASIX __wasi_addressfamily_t).
-inline constexpr std::int64_t af_unspec = 0, af_inet4 = 1, af_inet6 = 2, af_unix = 3;
+inline constexpr std::int64_t kAfUnspec = 0, af_inet4 = 1, af_inet6 = 2, af_unix = 3;
 // Socket type (WASIX __wasi_socktype_t).
-inline constexpr std::int64_t sock_unknown = 0, sock_stream = 1, sock_dgram = 2, sock_raw = 3,
+inline constexpr std::int64_t kSockUnknown = 0, sock_stream = 1, sock_dgram = 2, sock_raw = 3,
                               sock_seqpacket = 4;
 
 std::string family_name(std::int64_t af);      // "INET4 (1)", "10 (not a WASIX family)"

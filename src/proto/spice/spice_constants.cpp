@@ -5,24 +5,24 @@
 namespace netdiag::proto::spice {
 namespace {
 
-constexpr std::array<std::string_view, 12> channel_names{
+constexpr std::array<std::string_view, 12> kChannelNames{
     "",       "MAIN",   "DISPLAY",   "INPUTS",   "CURSOR", "PLAYBACK",
     "RECORD", "TUNNEL", "SMARTCARD", "USBREDIR", "PORT",   "WEBDAV"};
 
-constexpr std::array<std::string_view, 10> link_error_names{"OK",
-                                                            "ERROR",
-                                                            "INVALID_MAGIC",
-                                                            "INVALID_DATA",
-                                                            "VERSION_MISMATCH",
-                                                            "NEED_SECURED",
-                                                            "NEED_UNSECURED",
-                                                            "PERMISSION_DENIED",
-                                                            "BAD_CONNECTION_ID",
-                                                            "CHANNEL_NOT_AVAILABLE"};
+constexpr std::array<std::string_view, 10> kLinkErrorNames{"OK",
+                                                           "ERROR",
+                                                           "INVALID_MAGIC",
+                                                           "INVALID_DATA",
+                                                           "VERSION_MISMATCH",
+                                                           "NEED_SECURED",
+                                                           "NEED_UNSECURED",
+                                                           "PERMISSION_DENIED",
+                                                           "BAD_CONNECTION_ID",
+                                                           "CHANNEL_NOT_AVAILABLE"};
 
-constexpr std::array<std::string_view, 4> common_caps{"PROTOCOL_AUTH_SELECTION", "AUTH_SPICE",
+constexpr std::array<std::string_view, 4> kCommonCaps{"PROTOCOL_AUTH_SELECTION", "AUTH_SPICE",
                                                       "AUTH_SASL", "MINI_HEADER"};
-constexpr std::array<std::string_view, 4> main_caps{"SEMI_SEAMLESS_MIGRATE", "NAME_AND_UUID",
+constexpr std::array<std::string_view, 4> kMainCaps{"SEMI_SEAMLESS_MIGRATE", "NAME_AND_UUID",
                                                     "AGENT_CONNECTED_TOKENS", "SEAMLESS_MIGRATE"};
 
 std::vector<std::string> cap_names(std::span<const std::uint32_t> words,
@@ -38,7 +38,7 @@ std::vector<std::string> cap_names(std::span<const std::uint32_t> words,
 }  // namespace
 
 std::string_view channel_type_name(std::uint8_t type) {
-    return type < channel_names.size() ? channel_names[type] : std::string_view{};
+    return type < kChannelNames.size() ? kChannelNames[type] : std::string_view{};
 }
 
 bool is_known_channel_type(std::uint8_t type) {
@@ -46,7 +46,7 @@ bool is_known_channel_type(std::uint8_t type) {
 }
 
 std::string link_error_name(std::uint32_t code) {
-    if (code < link_error_names.size()) return std::string(link_error_names[code]);
+    if (code < kLinkErrorNames.size()) return std::string(kLinkErrorNames[code]);
     return "UNKNOWN_" + std::to_string(code);
 }
 
@@ -61,46 +61,46 @@ void set_cap(std::vector<std::uint32_t>& words, unsigned bit) {
 }
 
 std::vector<std::string> common_cap_names(std::span<const std::uint32_t> words) {
-    return cap_names(words, common_caps);
+    return cap_names(words, kCommonCaps);
 }
 
 std::vector<std::string> main_cap_names(std::span<const std::uint32_t> words) {
-    return cap_names(words, main_caps);
+    return cap_names(words, kMainCaps);
 }
 
 std::string main_server_message_name(std::uint16_t type) {
     switch (type) {
-        case server_msg::migrate:
+        case server_msg::kMigrate:
             return "MIGRATE";
-        case server_msg::migrate_data:
+        case server_msg::kMigrateData:
             return "MIGRATE_DATA";
-        case server_msg::set_ack:
+        case server_msg::kSetAck:
             return "SET_ACK";
-        case server_msg::ping:
+        case server_msg::kPing:
             return "PING";
-        case server_msg::wait_for_channels:
+        case server_msg::kWaitForChannels:
             return "WAIT_FOR_CHANNELS";
-        case server_msg::disconnecting:
+        case server_msg::kDisconnecting:
             return "DISCONNECTING";
-        case server_msg::notify:
+        case server_msg::kNotify:
             return "NOTIFY";
-        case server_msg::list:
+        case server_msg::kList:
             return "LIST";
-        case server_msg::main_init:
+        case server_msg::kMainInit:
             return "MAIN_INIT";
-        case server_msg::main_channels_list:
+        case server_msg::kMainChannelsList:
             return "CHANNELS_LIST";
-        case server_msg::main_mouse_mode:
+        case server_msg::kMainMouseMode:
             return "MOUSE_MODE";
-        case server_msg::main_multi_media_time:
+        case server_msg::kMainMultiMediaTime:
             return "MULTI_MEDIA_TIME";
-        case server_msg::main_agent_connected:
+        case server_msg::kMainAgentConnected:
             return "AGENT_CONNECTED";
-        case server_msg::main_agent_disconnected:
+        case server_msg::kMainAgentDisconnected:
             return "AGENT_DISCONNECTED";
-        case server_msg::main_name:
+        case server_msg::kMainName:
             return "NAME";
-        case server_msg::main_uuid:
+        case server_msg::kMainUuid:
             return "UUID";
         default:
             return "MSG_" + std::to_string(type);

@@ -12,24 +12,24 @@
 
 namespace netdiag::proto::spice {
 
-inline constexpr std::uint32_t link_magic = 0x51444552;  // the bytes "REDQ"
-inline constexpr std::uint32_t protocol_major = 2;
-inline constexpr std::uint32_t protocol_minor = 2;
+inline constexpr std::uint32_t kLinkMagic = 0x51444552;  // the bytes "REDQ"
+inline constexpr std::uint32_t kProtocolMajor = 2;
+inline constexpr std::uint32_t kProtocolMinor = 2;
 
-inline constexpr std::size_t link_header_size = 16;  // magic, major, minor, size
-inline constexpr std::size_t link_mess_size = 18;    // SpiceLinkMess without caps
-inline constexpr std::size_t public_key_size = 162;  // RSA-1024 SubjectPublicKeyInfo, DER
-inline constexpr std::size_t link_reply_size = 4 + public_key_size + 12;  // 178
-inline constexpr std::size_t ticket_size = 128;                           // RSA-1024 ciphertext
-inline constexpr std::size_t mini_header_size = 6;                        // type u16, size u32
-inline constexpr std::size_t data_header_size = 18;  // serial u64, type u16, size u32, sub_list u32
+inline constexpr std::size_t kLinkHeaderSize = 16;  // magic, major, minor, size
+inline constexpr std::size_t kLinkMessSize = 18;    // SpiceLinkMess without caps
+inline constexpr std::size_t kPublicKeySize = 162;  // RSA-1024 SubjectPublicKeyInfo, DER
+inline constexpr std::size_t kLinkReplySize = 4 + kPublicKeySize + 12;  // 178
+inline constexpr std::size_t kTicketSize = 128;                         // RSA-1024 ciphertext
+inline constexpr std::size_t kMiniHeaderSize = 6;                       // type u16, size u32
+inline constexpr std::size_t kDataHeaderSize = 18;  // serial u64, type u16, size u32, sub_list u32
 
 // Largest link body netdiag accepts: real replies are 178 bytes plus a few capability words.
-inline constexpr std::uint32_t max_link_body = 4096;
+inline constexpr std::uint32_t kMaxLinkBody = 4096;
 // Largest message body netdiag reads. QEMU's bandwidth PING is about 256 KiB.
-inline constexpr std::uint32_t max_message_body = 4u << 20;
+inline constexpr std::uint32_t kMaxMessageBody = 4u << 20;
 // Largest capability word count accepted in a link message or reply.
-inline constexpr std::uint32_t max_caps_words = 64;
+inline constexpr std::uint32_t kMaxCapsWords = 64;
 
 enum class ChannelType : std::uint8_t {
     main = 1,
@@ -90,31 +90,31 @@ std::vector<std::string> main_cap_names(std::span<const std::uint32_t> words);
 
 // Message types the server sends (common ones below 100, main channel from 101).
 namespace server_msg {
-inline constexpr std::uint16_t migrate = 1;
-inline constexpr std::uint16_t migrate_data = 2;
-inline constexpr std::uint16_t set_ack = 3;
-inline constexpr std::uint16_t ping = 4;
-inline constexpr std::uint16_t wait_for_channels = 5;
-inline constexpr std::uint16_t disconnecting = 6;
-inline constexpr std::uint16_t notify = 7;
-inline constexpr std::uint16_t list = 8;
-inline constexpr std::uint16_t main_init = 103;
-inline constexpr std::uint16_t main_channels_list = 104;
-inline constexpr std::uint16_t main_mouse_mode = 105;
-inline constexpr std::uint16_t main_multi_media_time = 106;
-inline constexpr std::uint16_t main_agent_connected = 107;
-inline constexpr std::uint16_t main_agent_disconnected = 108;
-inline constexpr std::uint16_t main_name = 113;
-inline constexpr std::uint16_t main_uuid = 114;
+inline constexpr std::uint16_t kMigrate = 1;
+inline constexpr std::uint16_t kMigrateData = 2;
+inline constexpr std::uint16_t kSetAck = 3;
+inline constexpr std::uint16_t kPing = 4;
+inline constexpr std::uint16_t kWaitForChannels = 5;
+inline constexpr std::uint16_t kDisconnecting = 6;
+inline constexpr std::uint16_t kNotify = 7;
+inline constexpr std::uint16_t kList = 8;
+inline constexpr std::uint16_t kMainInit = 103;
+inline constexpr std::uint16_t kMainChannelsList = 104;
+inline constexpr std::uint16_t kMainMouseMode = 105;
+inline constexpr std::uint16_t kMainMultiMediaTime = 106;
+inline constexpr std::uint16_t kMainAgentConnected = 107;
+inline constexpr std::uint16_t kMainAgentDisconnected = 108;
+inline constexpr std::uint16_t kMainName = 113;
+inline constexpr std::uint16_t kMainUuid = 114;
 }  // namespace server_msg
 
 // Message types the client sends.
 namespace client_msg {
-inline constexpr std::uint16_t ack_sync = 1;
-inline constexpr std::uint16_t ack = 2;
-inline constexpr std::uint16_t pong = 3;
-inline constexpr std::uint16_t disconnecting = 6;
-inline constexpr std::uint16_t main_attach_channels = 104;
+inline constexpr std::uint16_t kAckSync = 1;
+inline constexpr std::uint16_t kAck = 2;
+inline constexpr std::uint16_t kPong = 3;
+inline constexpr std::uint16_t kDisconnecting = 6;
+inline constexpr std::uint16_t kMainAttachChannels = 104;
 }  // namespace client_msg
 
 // "MAIN_INIT" for 103 on the main channel, "PING" for 4; "MSG_<n>" otherwise.

@@ -21,11 +21,11 @@ std::optional<proto::DecodeError> read_caps(std::span<const std::uint8_t> body,
                                             const char* what,
                                             std::vector<std::uint32_t>& common_out,
                                             std::vector<std::uint32_t>& channel_out) {
-    if (common > max_caps_words || channel > max_caps_words) {
+    if (common > kMaxCapsWords || channel > kMaxCapsWords) {
         return proto::decode_error(std::string(what) + ": " + std::to_string(common) +
                                        " common and " + std::to_string(channel) +
                                        " channel caps words, over the limit of " +
-                                       std::to_string(max_caps_words),
+                                       std::to_string(kMaxCapsWords),
                                    fixed_size - 12);
     }
     const std::uint64_t need = std::uint64_t{caps_offset} + 4ull * (common + channel);
@@ -43,19 +43,19 @@ std::optional<proto::DecodeError> read_caps(std::span<const std::uint8_t> body,
 
 }  // namespace
 
-std::array<std::uint8_t, link_header_size> encode_link_header(const LinkHeader& header) {
+std::array<std::uint8_t, kLinkHeaderSize> encode_link_header(const LinkHeader& header) {
     ByteWriter w;
     w.u32(header.magic);
     w.u32(header.major);
     w.u32(header.minor);
     w.u32(header.size);
-    std::array<std::uint8_t, link_header_size> out{};
+    std::array<std::uint8_t, kLinkHeaderSize> out{};
     std::copy(w.buffer().begin(), w.buffer().end(), out.begin());
     return out;
 }
 
 proto::Decoded<LinkHeader> decode_link_header(std::span<const std::uint8_t> bytes) {
-    if (bytes.size() < link_header_size) {
+    if (bytes.size() < kLinkHeaderSize) {
         return proto::decode_error("link header: " + std::to_string(bytes.size()) + " of 16 bytes",
                                    bytes.size());
     }
@@ -70,22 +70,22 @@ proto::Decoded<LinkHeader> decode_link_header(std::span<const std::uint8_t> byte
 
 std::vector<std::uint8_t> encode_link_message(const LinkMessage& m, std::uint32_t major,
                                               std::uint32_t minor) {
-    const auto body_size = link_mess_size + 4 * (m.common_caps.size() + m.channel_caps.size());
+    const auto body_size = kLinkMessSize + 4 * (m.common_caps.size() + m.channel_caps.size());
     ByteWriter w;
-    w.bytes(encode_link_header({link_magic, major, minor, static_cast<std::uint32_t>(body_size)}));
+    w.bytes(encode_link_header({kLinkMagic, major, minor, static_cast<std::uint32_t>(body_size)}));
     w.u32(m.connection_id);
     w.u8(m.channel_type);
     w.u8(m.channel_id);
     w.u32(static_cast<std::uint32_t>(m.common_caps.size()));
     w.u32(static_cast<std::uint32_t>(m.channel_caps.size()));
-    w.u32(static_cast<std::uint32_t>(link_mess_size));
+    w.u32(static_cast<std::uint32_t>(kLinkMessSize));
     write_caps(w, m.common_caps);
     write_caps(w, m.channel_caps);
     return w.take();
 }
 
 proto::Decoded<LinkMessage> decode_link_message(std::span<const std::uint8_t> body) {
-    if (body.size() < link_mess_size) {
+    if (body.size() < kLinkMessSize) {
         return proto::decode_error("link message: " + std::to_string(body.size()) + " of 18 bytes",
                                    body.size());
     }
@@ -97,7 +97,7 @@ proto::Decoded<LinkMessage> decode_link_message(std::span<const std::uint8_t> bo
     const auto common = r.u32();
     const auto channel = r.u32();
     const auto offset = r.u32();
-    if (auto err = read_caps(body, common, channel, offset, link_mess_size, "link message",
+    if (auto err = read_caps(body, common, channel, offset, kLinkMessSize, "link message",
                              m.common_caps, m.channel_caps)) {
         return *err;
     }
@@ -106,15 +106,15 @@ proto::Decoded<LinkMessage> decode_link_message(std::span<const std::uint8_t> bo
 
 std::vector<std::uint8_t> encode_link_reply(const LinkReply& reply) {
     const auto body_size =
-        link_reply_size + 4 * (reply.common_caps.size() + reply.channel_caps.size());
+        kLinkReplySize + 4 * (reply.common_caps.size() + reply.channel_caps.size());
     ByteWriter w;
     w.bytes(encode_link_header(
-        {link_magic, protocol_major, protocol_minor, static_cast<std::uint32_t>(body_size)}));
+        {kLinkMagic, kProtocolMajor, kProtocolMinor, static_cast<std::uint32_t>(body_size)}));
     w.u32(reply.error);
     w.bytes(reply.public_key);
     w.u32(static_cast<std::uint32_t>(reply.common_caps.size()));
     w.u32(static_cast<std::uint32_t>(reply.channel_caps.size()));
-    w.u32(static_cast<std::uint32_t>(link_reply_size));
+    w.u32(static_cast<std::uint32_t>(kLinkReplySize));
     write_caps(w, reply.common_caps);
     write_caps(w, reply.channel_caps);
     return w.take();
@@ -129,17 +129,17 @@ proto::Decoded<LinkReply> decode_link_reply(std::span<const std::uint8_t> body) 
     ByteReader r(body);
     LinkReply reply;
     reply.error = r.u32();
-    if (body.size() < link_reply_size) {
+    if (body.size() < kLinkReplySize) {
         if (reply.error != 0) return reply;
         return proto::decode_error("link reply: " + std::to_string(body.size()) + " of 178 bytes",
                                    body.size());
     }
-    const auto key = r.bytes(public_key_size);
+    const auto key = r.bytes(kPublicKeySize);
     std::copy(key.begin(), key.end(), reply.public_key.begin());
     const auto common = r.u32();
     const auto channel = r.u32();
     const auto offset = r.u32();
-    if (auto err = read_caps(body, common, channel, offset, link_reply_size, "link reply",
+    if (auto err = read_caps(body, common, channel, offset, kLinkReplySize, "link reply",
                              reply.common_caps, reply.channel_caps)) {
         return *err;
     }

@@ -13,9 +13,9 @@
 namespace netdiag::proto::spice {
 
 struct LinkHeader {
-    std::uint32_t magic = link_magic;
-    std::uint32_t major = protocol_major;
-    std::uint32_t minor = protocol_minor;
+    std::uint32_t magic = kLinkMagic;
+    std::uint32_t major = kProtocolMajor;
+    std::uint32_t minor = kProtocolMinor;
     std::uint32_t size = 0;  // bytes of the link message or reply that follow
 };
 
@@ -29,19 +29,19 @@ struct LinkMessage {
 
 struct LinkReply {
     std::uint32_t error = 0;  // LinkError
-    std::array<std::uint8_t, public_key_size> public_key{};
+    std::array<std::uint8_t, kPublicKeySize> public_key{};
     std::vector<std::uint32_t> common_caps;
     std::vector<std::uint32_t> channel_caps;
 };
 
-std::array<std::uint8_t, link_header_size> encode_link_header(const LinkHeader& header);
+std::array<std::uint8_t, kLinkHeaderSize> encode_link_header(const LinkHeader& header);
 // Reads the 16-byte header as it is; the caller judges magic, version and size.
 proto::Decoded<LinkHeader> decode_link_header(std::span<const std::uint8_t> bytes);
 
 // Header plus SpiceLinkMess plus caps: what a client writes first.
 std::vector<std::uint8_t> encode_link_message(const LinkMessage& message,
-                                              std::uint32_t major = protocol_major,
-                                              std::uint32_t minor = protocol_minor);
+                                              std::uint32_t major = kProtocolMajor,
+                                              std::uint32_t minor = kProtocolMinor);
 // Decodes the body that follows the header (used by test servers).
 proto::Decoded<LinkMessage> decode_link_message(std::span<const std::uint8_t> body);
 
@@ -53,7 +53,7 @@ proto::Decoded<LinkReply> decode_link_reply(std::span<const std::uint8_t> body);
 std::array<std::uint8_t, 4> encode_u32(std::uint32_t value);
 proto::Decoded<std::uint32_t> decode_u32(std::span<const std::uint8_t> bytes);
 
-inline constexpr std::uint32_t auth_mechanism_spice = 1;
-inline constexpr std::uint32_t auth_mechanism_sasl = 2;
+inline constexpr std::uint32_t kAuthMechanismSpice = 1;
+inline constexpr std::uint32_t kAuthMechanismSasl = 2;
 
 }  // namespace netdiag::proto::spice

@@ -18,7 +18,7 @@ std::optional<proto::DecodeError> need(std::span<const std::uint8_t> body, std::
 }  // namespace
 
 std::size_t header_size(HeaderKind kind) {
-    return kind == HeaderKind::mini ? mini_header_size : data_header_size;
+    return kind == HeaderKind::mini ? kMiniHeaderSize : kDataHeaderSize;
 }
 
 proto::Decoded<MessageHeader> decode_message_header(HeaderKind kind,
@@ -49,7 +49,7 @@ std::vector<std::uint8_t> encode_message(HeaderKind kind, std::uint16_t type,
 }
 
 proto::Decoded<MainInit> decode_main_init(std::span<const std::uint8_t> body) {
-    if (auto err = need(body, main_init_size, "MAIN_INIT")) return *err;
+    if (auto err = need(body, kMainInitSize, "MAIN_INIT")) return *err;
     ByteReader r(body);
     MainInit m;
     m.session_id = r.u32();

@@ -42,7 +42,7 @@ struct MainInit {
     std::uint32_t multi_media_time = 0;
     std::uint32_t ram_hint = 0;
 };
-inline constexpr std::size_t main_init_size = 32;
+inline constexpr std::size_t kMainInitSize = 32;
 proto::Decoded<MainInit> decode_main_init(std::span<const std::uint8_t> body);
 std::vector<std::uint8_t> encode_main_init(const MainInit& init);
 

@@ -30,7 +30,7 @@ public:
 
     void run() {
         open_.clear();
-        open_.push_back({no_index, 0});  // the function's own block
+        open_.push_back({kNoIndex, 0});  // the function's own block
         while (!open_.empty()) {
             if (r_.at_end()) {
                 r_.fail(DecodeErrorKind::malformed, r_.offset(),
@@ -53,9 +53,9 @@ private:
         const std::size_t at = r_.offset();
         const std::int64_t v = r_.sleb(33);
         if (v == -64) {
-            in.a = block_empty;
+            in.a = kBlockEmpty;
         } else if (v < 0 && is_value_type_byte(static_cast<std::uint8_t>(v & 0x7f))) {
-            in.a = block_one_value;
+            in.a = kBlockOneValue;
         } else if (v >= 0 && static_cast<std::uint64_t>(v) < m_.types.size()) {
             in.a = v;
         } else {
@@ -73,9 +73,9 @@ private:
     }
 
     void open_block(const Instr& in, std::uint32_t index) {
-        if (open_.size() > max_block_depth) {
+        if (open_.size() > kMaxBlockDepth) {
             r_.fail(DecodeErrorKind::limit, in.offset,
-                    "blocks nested deeper than " + std::to_string(max_block_depth) + " at offset " +
+                    "blocks nested deeper than " + std::to_string(kMaxBlockDepth) + " at offset " +
                         hex_offset(in.offset));
         }
         open_.push_back({index, static_cast<std::uint8_t>(in.op)});
@@ -315,7 +315,7 @@ private:
     ByteReader r_;
     Sink& sink_;
     struct OpenBlock {
-        std::uint32_t index;  // instruction index of the block start (no_index: the function)
+        std::uint32_t index;  // instruction index of the block start (kNoIndex: the function)
         std::uint8_t op;      // block, loop, if (else once its `else` was seen), try, try_table
     };
     std::vector<OpenBlock> open_;
@@ -327,12 +327,12 @@ struct StoreSink {
     std::uint32_t next_index() const { return static_cast<std::uint32_t>(out.instrs.size()); }
     void set_else(std::uint32_t block, std::uint32_t at) { out.instrs[block].b = at; }
     void set_end(std::uint32_t block, std::uint32_t at) {
-        if (block != no_index) out.instrs[block].match = at;
+        if (block != kNoIndex) out.instrs[block].match = at;
     }
     std::size_t label_count() const { return out.labels.size(); }
     void label(std::uint32_t l) { out.labels.push_back(l); }
     void add(Instr in) {
-        if (in.op == op::if_) in.b = no_index;
+        if (in.op == op::if_) in.b = kNoIndex;
         out.instrs.push_back(in);
     }
 };

@@ -32,14 +32,14 @@ inline constexpr std::uint32_t unreachable = 0x00, block = 0x02, loop = 0x03, if
 }  // namespace op
 
 // Block type: empty, one value, or a function type index (>= 0).
-inline constexpr std::int64_t block_empty = -1;
-inline constexpr std::int64_t block_one_value = -2;
-inline constexpr std::uint32_t no_index = 0xffffffff;
+inline constexpr std::int64_t kBlockEmpty = -1;
+inline constexpr std::int64_t kBlockOneValue = -2;
+inline constexpr std::uint32_t kNoIndex = 0xffffffff;
 
 struct Instr {
     std::uint32_t op = 0;
     // block/loop/if/try/try_table: index of the matching `end`; if: `else` index in `b`.
-    std::uint32_t match = no_index;
+    std::uint32_t match = kNoIndex;
     std::size_t offset = 0;  // file offset of the opcode
     // First immediate: constant value, index, label, memarg offset, block type, or the start of
     // br_table's labels in DecodedBody::labels.
@@ -57,7 +57,7 @@ struct DecodedBody {
 // Deeper nesting is refused (ND-WASM-010 warning). Compilers nest one block per case of a switch
 // lowered to br_table: LLVM built for WebAssembly has a function 4,248 blocks deep. The control
 // stack is a vector, so the bound is about memory (8 bytes a level, 16 bits of depth as in WAMR).
-inline constexpr std::size_t max_block_depth = 65536;
+inline constexpr std::size_t kMaxBlockDepth = 65536;
 
 // Decodes a body's instructions into `out` (cleared first). Throws DecodeFailure on malformed or
 // unsupported code; messages name the file offset.

@@ -19,8 +19,9 @@ namespace {
 
 // Position of each known section id in the order the specification requires (0 = custom).
 int section_rank(std::uint8_t id) {
-    static constexpr std::array<int, 14> rank = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
-    return id < rank.size() ? rank[id] : -1;
+    static constexpr std::array<int, 14> kSectionOrder = {0, 1, 2,  3,  4,  5,  7,
+                                                          8, 9, 10, 12, 13, 11, 6};
+    return id < kSectionOrder.size() ? kSectionOrder[id] : -1;
 }
 
 bool is_value_type(std::uint8_t b) {
@@ -126,10 +127,10 @@ void ModuleReader::read_header(ByteReader& r) {
     if (r.remaining() == 0) {
         r.fail(DecodeErrorKind::malformed, 0, "empty file (0 bytes): no magic at offset 0x0");
     }
-    static constexpr std::uint8_t magic[4] = {0x00, 0x61, 0x73, 0x6d};
+    static constexpr std::uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
     for (std::size_t i = 0; i < 4; ++i) {
         if (r.at_end()) r.truncated("magic \\0asm");
-        if (r.u8() != magic[i]) {
+        if (r.u8() != kMagic[i]) {
             r.fail(DecodeErrorKind::malformed, i,
                    "not a WebAssembly binary: byte 0x" + hex_byte(bytes_[i]) + " at offset " +
                        hex_offset(i) + " differs from the magic \\0asm (00 61 73 6d)" +

@@ -5,7 +5,7 @@ namespace netdiag::proto::wasm {
 namespace {
 
 // Generous bound on declared locals per function; engines refuse far fewer (50,000).
-constexpr std::uint64_t max_locals = 1'000'000;
+constexpr std::uint64_t kMaxLocals = 1'000'000;
 
 }  // namespace
 
@@ -178,9 +178,9 @@ void ModuleReader::read_code(ByteReader& r) {
             const std::size_t gat = b.offset();
             body.local_count += b.u32();
             (void)value_type(b);
-            if (body.local_count > max_locals) {
+            if (body.local_count > kMaxLocals) {
                 b.fail(DecodeErrorKind::limit, gat,
-                       "declares more than " + std::to_string(max_locals) + " locals (at offset " +
+                       "declares more than " + std::to_string(kMaxLocals) + " locals (at offset " +
                            hex_offset(gat) + ")");
             }
         }

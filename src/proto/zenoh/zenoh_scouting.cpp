@@ -7,15 +7,15 @@
 namespace netdiag::proto::zenoh {
 namespace {
 
-constexpr std::uint8_t flag_z = 0x80;  // extensions follow the body
-constexpr std::uint8_t flag_l = 0x20;  // Hello carries a locator list
-constexpr std::uint8_t id_mask = 0x1f;
-constexpr std::uint8_t scout_flag_i = 0x08;  // Scout carries the sender's id
-constexpr std::size_t max_varint_bytes = 10;
+constexpr std::uint8_t kFlagZ = 0x80;  // extensions follow the body
+constexpr std::uint8_t kFlagL = 0x20;  // Hello carries a locator list
+constexpr std::uint8_t kIdMask = 0x1f;
+constexpr std::uint8_t kScoutFlagI = 0x08;  // Scout carries the sender's id
+constexpr std::size_t kMaxVarintBytes = 10;
 
 // Extension header: Z(bit 7) | encoding(bits 6..5) | M(bit 4) | id(bits 3..0).
-constexpr std::uint8_t ext_more = 0x80;
-constexpr std::uint8_t ext_encoding_shift = 5;
+constexpr std::uint8_t kExtMore = 0x80;
+constexpr std::uint8_t kExtEncodingShift = 5;
 enum ExtEncoding : std::uint8_t { ext_unit = 0, ext_z64 = 1, ext_zbuf = 2 };
 
 struct Cursor {
@@ -48,7 +48,7 @@ std::optional<DecodeError> skip_extensions(Cursor& c, std::size_t& skipped) {
         if (auto e = need(c, 1, "extension header")) return e;
         const std::uint8_t header = c.bytes[c.offset++];
         ++skipped;
-        const auto encoding = static_cast<std::uint8_t>((header >> ext_encoding_shift) & 0x03);
+        const auto encoding = static_cast<std::uint8_t>((header >> kExtEncodingShift) & 0x03);
         if (encoding == ext_z64) {
             if (!read_varint(c.bytes, c.offset)) return c.error("extension integer truncated");
         } else if (encoding == ext_zbuf) {
@@ -62,7 +62,7 @@ std::optional<DecodeError> skip_extensions(Cursor& c, std::size_t& skipped) {
         } else if (encoding != ext_unit) {
             return c.error(fmt::format("extension 0x{:02x} uses the reserved encoding", header));
         }
-        if ((header & ext_more) == 0) return std::nullopt;
+        if ((header & kExtMore) == 0) return std::nullopt;
     }
 }
 
@@ -116,7 +116,7 @@ void write_varint(std::vector<std::uint8_t>& out, std::uint64_t value) {
 
 std::optional<std::uint64_t> read_varint(std::span<const std::uint8_t> bytes, std::size_t& offset) {
     std::uint64_t value = 0;
-    for (std::size_t i = 0; i < max_varint_bytes; ++i) {
+    for (std::size_t i = 0; i < kMaxVarintBytes; ++i) {
         if (offset >= bytes.size()) return std::nullopt;
         const std::uint8_t byte = bytes[offset++];
         value |= static_cast<std::uint64_t>(byte & 0x7f) << (7 * i);
@@ -126,10 +126,10 @@ std::optional<std::uint64_t> read_varint(std::span<const std::uint8_t> bytes, st
 }
 
 std::vector<std::uint8_t> encode(const Scout& scout) {
-    std::vector<std::uint8_t> out{scout_id, scout.version};
+    std::vector<std::uint8_t> out{kScoutId, scout.version};
     std::uint8_t flags = scout.what & 0x07;
-    const bool with_id = !scout.zid.empty() && scout.zid.size() <= max_zid_bytes;
-    if (with_id) flags |= static_cast<std::uint8_t>(scout_flag_i | zid_length_nibble(scout.zid));
+    const bool with_id = !scout.zid.empty() && scout.zid.size() <= kMaxZidBytes;
+    if (with_id) flags |= static_cast<std::uint8_t>(kScoutFlagI | zid_length_nibble(scout.zid));
     out.push_back(flags);
     if (with_id) out.insert(out.end(), scout.zid.begin(), scout.zid.end());
     return out;
@@ -138,9 +138,9 @@ std::vector<std::uint8_t> encode(const Scout& scout) {
 std::vector<std::uint8_t> encode(const Hello& hello) {
     std::vector<std::uint8_t> zid = hello.zid;
     if (zid.empty()) zid.push_back(0);
-    if (zid.size() > max_zid_bytes) zid.resize(max_zid_bytes);
+    if (zid.size() > kMaxZidBytes) zid.resize(kMaxZidBytes);
     std::vector<std::uint8_t> out;
-    out.push_back(static_cast<std::uint8_t>(hello_id | (hello.locators.empty() ? 0 : flag_l)));
+    out.push_back(static_cast<std::uint8_t>(kHelloId | (hello.locators.empty() ? 0 : kFlagL)));
     out.push_back(hello.version);
     const auto role = static_cast<std::uint8_t>(hello.whatami == WhatAmI::router ? 0b00
                                                 : hello.whatami == WhatAmI::peer ? 0b01
@@ -161,18 +161,18 @@ Decoded<Scout> decode_scout(std::span<const std::uint8_t> bytes) {
     Cursor c{bytes};
     if (auto e = need(c, 3, "scout header, version and flags")) return *e;
     const std::uint8_t header = c.bytes[c.offset++];
-    if ((header & id_mask) != scout_id) {
-        return DecodeError{0, fmt::format("message id 0x{:02x} is not SCOUT", header & id_mask)};
+    if ((header & kIdMask) != kScoutId) {
+        return DecodeError{0, fmt::format("message id 0x{:02x} is not SCOUT", header & kIdMask)};
     }
     Scout scout;
     scout.version = c.bytes[c.offset++];
     const std::uint8_t flags = c.bytes[c.offset++];
     scout.what = flags & 0x07;
-    if (flags & scout_flag_i) {
+    if (flags & kScoutFlagI) {
         if (auto e = read_zid(c, flags, scout.zid)) return *e;
     }
     std::size_t skipped = 0;
-    if (header & flag_z) {
+    if (header & kFlagZ) {
         if (auto e = skip_extensions(c, skipped)) return *e;
     }
     return scout;
@@ -182,8 +182,8 @@ Decoded<Hello> decode_hello(std::span<const std::uint8_t> bytes) {
     Cursor c{bytes};
     if (auto e = need(c, 3, "hello header, version and flags")) return *e;
     const std::uint8_t header = c.bytes[c.offset++];
-    if ((header & id_mask) != hello_id) {
-        return DecodeError{0, fmt::format("message id 0x{:02x} is not HELLO", header & id_mask)};
+    if ((header & kIdMask) != kHelloId) {
+        return DecodeError{0, fmt::format("message id 0x{:02x} is not HELLO", header & kIdMask)};
     }
     Hello hello;
     hello.version = c.bytes[c.offset++];
@@ -202,10 +202,10 @@ Decoded<Hello> decode_hello(std::span<const std::uint8_t> bytes) {
             return DecodeError{2, "whatami 0b11 is not a Zenoh role"};
     }
     if (auto e = read_zid(c, flags, hello.zid)) return *e;
-    if (header & flag_l) {
+    if (header & kFlagL) {
         if (auto e = read_locators(c, hello.locators)) return *e;
     }
-    if (header & flag_z) {
+    if (header & kFlagZ) {
         if (auto e = skip_extensions(c, hello.extensions_skipped)) return *e;
     }
     return hello;
@@ -213,20 +213,20 @@ Decoded<Hello> decode_hello(std::span<const std::uint8_t> bytes) {
 
 Decoded<Message> decode(std::span<const std::uint8_t> bytes) {
     if (bytes.empty()) return DecodeError{0, "empty datagram"};
-    switch (bytes[0] & id_mask) {
-        case scout_id: {
+    switch (bytes[0] & kIdMask) {
+        case kScoutId: {
             auto r = decode_scout(bytes);
             if (!r) return r.error();
             return Message{std::move(r.value())};
         }
-        case hello_id: {
+        case kHelloId: {
             auto r = decode_hello(bytes);
             if (!r) return r.error();
             return Message{std::move(r.value())};
         }
         default:
             return DecodeError{0, fmt::format("message id 0x{:02x} is not a scouting message",
-                                              bytes[0] & id_mask)};
+                                              bytes[0] & kIdMask)};
     }
 }
 

@@ -25,29 +25,29 @@
 
 namespace netdiag::proto::zenoh {
 
-inline constexpr std::uint8_t scout_id = 0x01;
-inline constexpr std::uint8_t hello_id = 0x02;
+inline constexpr std::uint8_t kScoutId = 0x01;
+inline constexpr std::uint8_t kHelloId = 0x02;
 // Protocol versions seen in the field: 0x08 (Zenoh 0.10/0.11), 0x09 (Zenoh 1.x).
-inline constexpr std::uint8_t version_0_11 = 0x08;
-inline constexpr std::uint8_t version_1 = 0x09;
-inline constexpr std::size_t max_zid_bytes = 16;
+inline constexpr std::uint8_t kVersion011 = 0x08;
+inline constexpr std::uint8_t kVersion1 = 0x09;
+inline constexpr std::size_t kMaxZidBytes = 16;
 
 // Roles in a Scout's `what` bitmap.
-inline constexpr std::uint8_t what_router = 0b001;
-inline constexpr std::uint8_t what_peer = 0b010;
-inline constexpr std::uint8_t what_client = 0b100;
+inline constexpr std::uint8_t kWhatRouter = 0b001;
+inline constexpr std::uint8_t kWhatPeer = 0b010;
+inline constexpr std::uint8_t kWhatClient = 0b100;
 
 enum class WhatAmI { router, peer, client };
 std::string_view to_string(WhatAmI role);
 
 struct Scout {
-    std::uint8_t version = version_1;
-    std::uint8_t what = what_router | what_peer;  // roles the sender wants answers from
+    std::uint8_t version = kVersion1;
+    std::uint8_t what = kWhatRouter | kWhatPeer;  // roles the sender wants answers from
     std::vector<std::uint8_t> zid;                // empty: the sender sent no id (Zenoh's way)
 };
 
 struct Hello {
-    std::uint8_t version = version_1;
+    std::uint8_t version = kVersion1;
     WhatAmI whatami = WhatAmI::peer;
     std::vector<std::uint8_t> zid;      // 1..16 bytes
     std::vector<std::string> locators;  // empty with no L flag: the sender's address is the one

@@ -95,12 +95,12 @@ private:
     // Reads client messages (mini header) until one of `type`; counts PONGs on the way.
     Task<void> read_until(Socket& s, std::uint16_t type) {
         while (true) {
-            auto head = co_await receive(s, proto::spice::mini_header_size);
+            auto head = co_await receive(s, proto::spice::kMiniHeaderSize);
             const auto h =
                 proto::spice::decode_message_header(proto::spice::HeaderKind::mini, head).value();
             if (h.size > 4096) throw std::runtime_error("client message too large");
             co_await receive(s, h.size);
-            if (h.type == proto::spice::client_msg::pong) ++pongs;
+            if (h.type == proto::spice::client_msg::kPong) ++pongs;
             if (h.type == type) co_return;
         }
     }
@@ -124,7 +124,7 @@ private:
     }
 
     Task<void> session(Socket& s) {
-        auto head = co_await receive(s, proto::spice::link_header_size);
+        auto head = co_await receive(s, proto::spice::kLinkHeaderSize);
         const auto header = proto::spice::decode_link_header(head).value();
         auto mess = proto::spice::decode_link_message(co_await receive(s, header.size));
         if (!mess) throw std::runtime_error(mess.error().message);
@@ -158,7 +158,7 @@ private:
         }
         co_await send(s, proto::spice::encode_link_reply(reply));
         co_await receive(s, 4);                          // auth mechanism
-        co_await receive(s, proto::spice::ticket_size);  // the encrypted ticket
+        co_await receive(s, proto::spice::kTicketSize);  // the encrypted ticket
         // Temporaries built from braced lists are kept out of co_await expressions: GCC 12
         // miscompiles those ("array used as initializer").
         const auto link_ok = proto::spice::encode_u32(0);
@@ -168,20 +168,20 @@ private:
         proto::spice::SetAck set_ack;
         set_ack.generation = 1;
         set_ack.window = 20;
-        co_await send_message(s, proto::spice::server_msg::set_ack,
+        co_await send_message(s, proto::spice::server_msg::kSetAck,
                               proto::spice::encode_set_ack(set_ack));
         // A PING before MAIN_INIT, so its PONG comes before ATTACH_CHANNELS.
         proto::spice::Ping ping;
         ping.id = 1;
         ping.timestamp = 42;
-        co_await send_message(s, proto::spice::server_msg::ping,
+        co_await send_message(s, proto::spice::server_msg::kPing,
                               proto::spice::encode_ping(ping, 1000));
         proto::spice::MainInit init;
         init.session_id = 0x5eed;
         init.display_channels_hint = 1;
-        co_await send_message(s, proto::spice::server_msg::main_init,
+        co_await send_message(s, proto::spice::server_msg::kMainInit,
                               proto::spice::encode_main_init(init));
-        co_await read_until(s, proto::spice::client_msg::main_attach_channels);
+        co_await read_until(s, proto::spice::client_msg::kMainAttachChannels);
         attach_received = true;
         co_await misbehave(s);
         co_await drain(s);
@@ -189,7 +189,7 @@ private:
 
     Task<void> misbehave(Socket& s) {
         auto channels = qemu_channels();
-        const auto list = proto::spice::server_msg::main_channels_list;
+        const auto list = proto::spice::server_msg::kMainChannelsList;
         switch (behaviour_) {
             case MockBehaviour::duplicate_in_list:
                 channels.push_back({5, 0});
@@ -214,7 +214,7 @@ private:
             case MockBehaviour::stop_mid_message: {
                 auto bytes = proto::spice::encode_message(proto::spice::HeaderKind::mini, list,
                                                           std::vector<std::uint8_t>(2000, 0));
-                bytes.resize(proto::spice::mini_header_size + 10);
+                bytes.resize(proto::spice::kMiniHeaderSize + 10);
                 co_await send(s, bytes);
                 s.close();
                 co_return;
