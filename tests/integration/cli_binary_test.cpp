@@ -67,6 +67,32 @@ TEST_CASE("--redact removes MACs from the report, text and JSON") {
     CHECK(text.out.find("fixture-host") == std::string::npos);
 }
 
+TEST_CASE("SIGINT while udp-batch waits on a silent netdiag peer ends the wait at once",
+          "[loopback][own-ports]") {
+    // A listening socket that never accepts: the connection completes in the kernel's backlog,
+    // the hello is sent, and the answer never comes; only the 20 s deadline or the interrupt
+    // can end the wait.
+    asio::io_context io;
+    asio::ip::tcp::acceptor silent(io, {asio::ip::make_address("127.0.0.1"), 0});
+    const auto port = silent.local_endpoint().port();
+    const std::string command = "timeout --preserve-status -s INT 0.5 \"" NETDIAG_BINARY
+                                "\" probe udp-batch --peer 127.0.0.1:" +
+                                std::to_string(port) + " --timeout 20s --format json";
+    const auto start = std::chrono::steady_clock::now();
+    const auto run = netdiag::testing::run_capturing(command);
+    const auto took = std::chrono::steady_clock::now() - start;
+    INFO("stdout: " << run.out << "\nstderr: " << run.err);
+    CHECK(run.code == 130);
+    CHECK(took < std::chrono::milliseconds(1500));
+    const auto report = nlohmann::json::parse(run.out, nullptr, false);
+    REQUIRE_FALSE(report.is_discarded());
+    const auto& probe = report["probes"][0];
+    // The probe noticed the interrupt itself; it was not abandoned at the runner's grace.
+    CHECK(probe["status"] == "skip");
+    CHECK(probe["reason"].get<std::string>().find("interrupted while connecting to netdiag peer") !=
+          std::string::npos);
+}
+
 TEST_CASE("SIGINT during a run still writes the report, marked interrupted, exit 130",
           "[exclusive]") {
     // A silent TCP peer keeps the spice probe waiting for the server's link reply, so the run

@@ -145,6 +145,14 @@ ProbeResult UdpBatchProbe::run(ProbeContext& context) {
         peer = std::make_unique<PeerClient>();
         peer->set_interrupt([&context] { return context.interrupted(); });
         if (!peer->connect(*control, context.deadline())) {
+            // Cut short by Ctrl-C, the peer was not found wanting: the probe did not run.
+            if (context.interrupted()) {
+                ProbeResult result;
+                result.status = ProbeStatus::skip;
+                result.reason =
+                    "interrupted while connecting to netdiag peer at " + control->to_string();
+                return result;
+            }
             return error_result(
                 fmt::format("netdiag peer at {}: {}", control->to_string(), peer->last_error()));
         }
