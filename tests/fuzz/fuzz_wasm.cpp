@@ -9,6 +9,7 @@
 // fuzz-sources: src/probes/wasi_af/function_analysis.cpp src/probes/wasi_af/lint_checks.cpp
 // fuzz-sources: src/probes/wasi_af/lint.cpp src/probes/wasi_af/abstract_value.cpp
 // fuzz-sources: src/probes/wasi_af/coverage.cpp src/probes/wasi_af/shared_walks.cpp
+// fuzz-sources: src/core/model.cpp
 #include <cstddef>
 #include <cstdint>
 #include <span>
