@@ -2,23 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "core/deadline_io.hpp"
 #include "netdiag/platform.hpp"
 
 namespace netdiag {
 
 bool DeadlineSocket::run_until(bool& done, Clock::time_point deadline) {
-    // In slices, so an interrupt is seen within one.
-    constexpr auto slice = std::chrono::milliseconds(50);
-    interrupted_ = false;
     io_.restart();
-    while (!done && Clock::now() < deadline) {
-        if (interrupt_ && interrupt_()) {
-            interrupted_ = true;
-            break;
-        }
-        io_.run_one_until(std::min(deadline, Clock::now() + slice));
-        if (io_.stopped()) break;  // out of work: the operation has completed
-    }
+    const auto end = run_io_until(
+        io_, deadline, [&done] { return done; }, interrupt_);
+    interrupted_ = end == WaitEnd::interrupted;
     if (done) return true;
     // Deadline or interrupt: cancel whatever is pending and let its handler run with
     // operation_aborted.

@@ -4,6 +4,7 @@
 
 #include <asio.hpp>
 
+#include "core/deadline_io.hpp"
 #include "netdiag/platform.hpp"
 
 namespace netdiag::probes::shared_accept {
@@ -104,13 +105,10 @@ DriveResult drive_connections(const DriveOptions& options, Clock::time_point dea
     Driver driver(options, io);
     const auto start = Clock::now();
     driver.start_slots();
-    // In slices, so a cancellation is seen within one; run_until returns early when every
-    // connection is done.
-    constexpr auto slice = std::chrono::milliseconds(20);
-    while (!io.stopped() && Clock::now() < deadline) {
-        if (options.interrupted && options.interrupted()) break;
-        io.run_until(std::min(deadline, Clock::now() + slice));
-    }
+    // Until every connection is done (the io_context runs out of work), the deadline or an
+    // interrupt, seen within 20 ms.
+    run_io_until(
+        io, deadline, [] { return false; }, options.interrupted, std::chrono::milliseconds(20));
     // The deadline came first when some are still in flight or unstarted: they count as
     // unfinished (the io_context closes their sockets as it is destroyed).
     result.cut_by_deadline = driver.in_flight() > 0 || driver.started() < options.connections;
