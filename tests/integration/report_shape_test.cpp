@@ -193,11 +193,6 @@ TEST_CASE("report shapes: the Windows build under Wine", "[shape][wine][own-port
                                                      "probe spice --spice " + server.target() +
                                                          " --spice-watch 600ms --format json"));
     }
-    // The Windows send paths and accept patterns as Wine answers them (USO refused or not
-    // segmented, the IOCP association failures): the same fields and findings every time.
-    check_shape("windows-udp-batch-shared-accept",
-                netdiag::testing::run_under_wine("src/cli/netdiag.exe",
-                                                 "probe udp-batch shared-accept --format json"));
     for (const char* fixture : {"family_mismatch", "case_correct", "runtime_sockaddr"}) {
         check_shape(std::string("windows-wasi-af-") + fixture,
                     netdiag::testing::run_under_wine(
