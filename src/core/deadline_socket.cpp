@@ -35,17 +35,19 @@ IoOutcome DeadlineSocket::from_error(const asio::error_code& ec, std::size_t byt
     out.bytes = bytes;
     if (ec == asio::error::eof) {
         out.kind = IoOutcome::Kind::closed;
-        out.detail = fmt::format("{}: the other side closed the connection", what);
+        out.reason = "the other side closed the connection";
+        out.detail = fmt::format("{}: {}", what, out.reason);
         return out;
     }
     out.kind =
         (ec == asio::error::connection_reset) ? IoOutcome::Kind::closed : IoOutcome::Kind::failed;
     if (ec.category() == asio::system_category()) {
         out.error = platform::describe_native_error(ec.value());
-        out.detail = fmt::format("{}: {}", what, out.error.describe());
+        out.reason = out.error.describe();
     } else {
-        out.detail = fmt::format("{}: {}", what, ec.message());
+        out.reason = ec.message();
     }
+    out.detail = fmt::format("{}: {}", what, out.reason);
     return out;
 }
 
@@ -57,6 +59,7 @@ IoOutcome DeadlineSocket::connect(const std::string& host, std::uint16_t port,
         IoOutcome out;
         out.kind = Clock::now() >= deadline ? IoOutcome::Kind::timed_out : IoOutcome::Kind::failed;
         out.detail = error;
+        out.reason = error;
         return out;
     }
     std::vector<asio::ip::tcp::endpoint> endpoints;
@@ -164,7 +167,8 @@ IoOutcome DeadlineSocket::read_line(std::string& line, std::size_t max_bytes,
     if (t.ec == asio::error::not_found) {
         IoOutcome out;
         out.kind = IoOutcome::Kind::failed;
-        out.detail = fmt::format("receive: a line longer than {} bytes", max_bytes);
+        out.reason = fmt::format("a line longer than {} bytes", max_bytes);
+        out.detail = "receive: " + out.reason;
         return out;
     }
     if (t.ec) return from_error(t.ec, 0, "receive");

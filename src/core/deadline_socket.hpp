@@ -28,6 +28,7 @@ struct IoOutcome {
     std::optional<Clock::time_point> last_progress;
     SysError error;      // for failed (and closed by reset): the OS's code
     std::string detail;  // one line: what failed and why
+    std::string reason;  // why alone, without the operation (for failed and closed)
 
     bool ok() const { return kind == Kind::ok; }
 };

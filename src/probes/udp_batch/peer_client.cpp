@@ -6,7 +6,7 @@ namespace {
 // A request that has no deadline of its own (expect) still may not wait longer than this.
 constexpr std::chrono::milliseconds kRequestTimeout{1000};
 
-// The reason after "what: " in an outcome's detail, or the stop itself.
+// Why a request failed, in the words the peer client's errors have always used.
 std::string reason_of(const IoOutcome& outcome) {
     switch (outcome.kind) {
         case IoOutcome::Kind::timed_out:
@@ -14,10 +14,8 @@ std::string reason_of(const IoOutcome& outcome) {
         case IoOutcome::Kind::interrupted:
             return "interrupted";
         default:
-            break;
+            return outcome.reason;
     }
-    const auto colon = outcome.detail.find(": ");
-    return colon == std::string::npos ? outcome.detail : outcome.detail.substr(colon + 2);
 }
 
 }  // namespace

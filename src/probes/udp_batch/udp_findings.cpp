@@ -17,8 +17,6 @@ using platform::udp::SendStatus;
 constexpr double kSlowerThresholdSegmentation = 0.8;
 constexpr double kSlowerThresholdMultiMessage = 0.5;
 
-constexpr const FindingFactory& make = make_udp_finding;
-
 bool is_segmentation(SendPath path) {
     return path == SendPath::segment_cmsg || path == SendPath::segment_sockopt;
 }
@@ -92,7 +90,7 @@ const std::vector<std::string> fallback_remedy = {
 void check_unbatched(const UdpBatchRun& run, std::vector<Finding>& out) {
     const auto* unbatched = find_trial(run, SendPath::per_datagram);
     if (unbatched == nullptr || !failed(unbatched->plain)) return;
-    out.push_back(make(
+    out.push_back(make_udp_finding(
         "ND-UDP-010", Severity::error,
         fmt::format("UDP sends to {} fail even one datagram at a time",
                     run.route.destination.to_string()),
@@ -127,19 +125,19 @@ void check_stale_source(const UdpBatchRun& run, std::vector<Finding>& out) {
                                            source)
                                      : fmt::format("sends pinned to {} failed", source);
     if (!first.empty()) detail += "; " + first;
-    out.push_back(
-        make("ND-UDP-004", Severity::error,
-             fmt::format("The pinned source address {} is stale", source), detail,
-             {{"source", source},
-              {"owned_at_end", run.source_owned_at_end.value_or(true)},
-              {"failures", failures}},
-             {"Re-read the source address when the interface's addresses change "
-              "(Linux: RTM_NEWADDR/RTM_DELADDR on NETLINK_ROUTE, `ip monitor address`; "
-              "Windows: NotifyUnicastIpAddressChange) instead of capturing it once",
-              "On ENETUNREACH (Linux) or WSAEINVAL (Windows) from a pinned send, drop the "
-              "IP_PKTINFO control message and let the OS choose the source",
-              "Find why the address went away: `ip monitor link address` shows the link "
-              "dropping; `netdiag watch` catches periodic drops"}));
+    out.push_back(make_udp_finding(
+        "ND-UDP-004", Severity::error, fmt::format("The pinned source address {} is stale", source),
+        detail,
+        {{"source", source},
+         {"owned_at_end", run.source_owned_at_end.value_or(true)},
+         {"failures", failures}},
+        {"Re-read the source address when the interface's addresses change "
+         "(Linux: RTM_NEWADDR/RTM_DELADDR on NETLINK_ROUTE, `ip monitor address`; "
+         "Windows: NotifyUnicastIpAddressChange) instead of capturing it once",
+         "On ENETUNREACH (Linux) or WSAEINVAL (Windows) from a pinned send, drop the "
+         "IP_PKTINFO control message and let the OS choose the source",
+         "Find why the address went away: `ip monitor link address` shows the link "
+         "dropping; `netdiag watch` catches periodic drops"}));
 }
 
 void check_stale_demonstration(const UdpBatchRun& run, std::vector<Finding>& out) {
@@ -148,7 +146,7 @@ void check_stale_demonstration(const UdpBatchRun& run, std::vector<Finding>& out
         !unbatched->stale.error) {
         return;
     }
-    out.push_back(make(
+    out.push_back(make_udp_finding(
         "ND-UDP-011", Severity::info,
         fmt::format("A send pinned to a source this host does not own fails with {}",
                     unbatched->stale.error.native_name),
@@ -167,7 +165,7 @@ void check_mtu_and_limits(const UdpBatchRun& run, std::vector<Finding>& out, boo
         const bool size_refusal = is_error(error, std::errc::invalid_argument, "WSAEINVAL") ||
                                   is_error(error, std::errc::message_size, "WSAEMSGSIZE");
         if (over_mtu(run) && size_refusal) {
-            out.push_back(make(
+            out.push_back(make_udp_finding(
                 "ND-UDP-006", Severity::error,
                 fmt::format("Segment size {} does not fit the route MTU {}", run.datagram_size,
                             *run.route.mtu),
@@ -195,7 +193,7 @@ void check_mtu_and_limits(const UdpBatchRun& run, std::vector<Finding>& out, boo
         }
         if (over_segment_limit(run) || over_byte_limit(run)) {
             const bool by_count = over_segment_limit(run);
-            out.push_back(make(
+            out.push_back(make_udp_finding(
                 "ND-UDP-007", Severity::error,
                 by_count
                     ? fmt::format("A batch of {} segments exceeds this kernel's limit of {}",
@@ -233,13 +231,13 @@ void check_rejected(const UdpBatchRun& run, std::vector<Finding>& out) {
         }
         if (run.limits.query_error)
             evidence["capability_query_error"] = run.limits.query_error.to_evidence();
-        out.push_back(
-            make("ND-UDP-001", Severity::warning,
-                 fmt::format("Batched send ({}) is rejected: {}",
-                             platform::udp::native_call(trial.path), trial.plain.error.native_name),
-                 outcome_text(trial.plain) +
-                     "; programs that batch fall back to one send per datagram here",
-                 evidence, fallback_remedy));
+        out.push_back(make_udp_finding(
+            "ND-UDP-001", Severity::warning,
+            fmt::format("Batched send ({}) is rejected: {}", platform::udp::native_call(trial.path),
+                        trial.plain.error.native_name),
+            outcome_text(trial.plain) +
+                "; programs that batch fall back to one send per datagram here",
+            evidence, fallback_remedy));
     }
 }
 
@@ -252,7 +250,7 @@ void check_delivery(const UdpBatchRun& run, std::vector<Finding>& out) {
             evidence["path"] = platform::udp::to_string(trial.path);
             evidence["call"] = platform::udp::native_call(trial.path);
             if (d.unsegmented > 0) {
-                out.push_back(make(
+                out.push_back(make_udp_finding(
                     "ND-UDP-002", Severity::error,
                     fmt::format("{} is accepted but the batch is not segmented",
                                 platform::udp::native_call(trial.path)),
@@ -269,7 +267,7 @@ void check_delivery(const UdpBatchRun& run, std::vector<Finding>& out) {
                 break;
             }
             if (run.route.verification == Verification::peer && d.lost > 0) {
-                out.push_back(make(
+                out.push_back(make_udp_finding(
                     "ND-UDP-003", Severity::error,
                     fmt::format("{} is accepted but {} of {} datagrams never reached the peer",
                                 platform::udp::native_call(trial.path), d.lost, d.expected),
@@ -286,17 +284,17 @@ void check_delivery(const UdpBatchRun& run, std::vector<Finding>& out) {
             }
             if (run.route.verification == Verification::loopback &&
                 (d.lost > 0 || d.duplicated > 0 || d.reordered > 0 || d.wrong_size > 0)) {
-                out.push_back(
-                    make("ND-UDP-005", Severity::warning,
-                         fmt::format(
-                             "Datagrams sent by {} were lost, duplicated or reordered on loopback",
-                             platform::udp::native_call(trial.path)),
-                         fmt::format("lost {}, duplicated {}, reordered {}, wrong size {} of {}",
-                                     d.lost, d.duplicated, d.reordered, d.wrong_size, d.expected),
-                         evidence,
-                         {"Loopback should not lose a small burst: check the receive buffer limit "
-                          "(`sysctl net.core.rmem_max net.core.rmem_default`) and load on the host",
-                          "Check for packet filters on lo: `nft list ruleset`"}));
+                out.push_back(make_udp_finding(
+                    "ND-UDP-005", Severity::warning,
+                    fmt::format(
+                        "Datagrams sent by {} were lost, duplicated or reordered on loopback",
+                        platform::udp::native_call(trial.path)),
+                    fmt::format("lost {}, duplicated {}, reordered {}, wrong size {} of {}", d.lost,
+                                d.duplicated, d.reordered, d.wrong_size, d.expected),
+                    evidence,
+                    {"Loopback should not lose a small burst: check the receive buffer limit "
+                     "(`sysctl net.core.rmem_max net.core.rmem_default`) and load on the host",
+                     "Check for packet filters on lo: `nft list ruleset`"}));
                 break;
             }
         }
@@ -318,7 +316,7 @@ void check_speed(const UdpBatchRun& run, std::vector<Finding>& out) {
         const double threshold = is_segmentation(trial.path) ? kSlowerThresholdSegmentation
                                                              : kSlowerThresholdMultiMessage;
         if (ratio >= threshold) continue;
-        out.push_back(make(
+        out.push_back(make_udp_finding(
             "ND-UDP-008", Severity::warning,
             fmt::format("Batched send ({}) is slower than one send per datagram",
                         platform::udp::native_call(trial.path)),
@@ -337,7 +335,7 @@ void check_speed(const UdpBatchRun& run, std::vector<Finding>& out) {
 void check_usb(const UdpBatchRun& run, std::vector<Finding>& out) {
     if (run.route.interface_bus != "usb") return;
     const auto& name = run.route.interface_name;
-    out.push_back(make(
+    out.push_back(make_udp_finding(
         "ND-UDP-009", Severity::warning,
         fmt::format("The send interface {} is a USB network adapter", name),
         fmt::format("{} (driver {}) carries the traffic; USB adapters and docks drop and re-attach "
@@ -385,17 +383,18 @@ void check_egress(const UdpBatchRun& run, std::vector<Finding>& out) {
                 "Keep a fallback: when a segmented send fails with EIO, EINVAL or EMSGSIZE, turn "
                 "segmentation off for that socket and send one datagram per call");
             remedy.push_back(measure_it);
-            out.push_back(make("ND-UDP-012", Severity::warning,
-                               fmt::format("Segmented sends of {} bytes through {} fail with {} "
-                                           "(judged: the measurements ran on loopback)",
-                                           run.datagram_size, where, verdict.expected_error),
-                               fmt::format("{}, kernel {}: {}", facts.route, facts.kernel, detail),
-                               to_json(path), remedy));
+            out.push_back(make_udp_finding(
+                "ND-UDP-012", Severity::warning,
+                fmt::format("Segmented sends of {} bytes through {} fail with {} "
+                            "(judged: the measurements ran on loopback)",
+                            run.datagram_size, where, verdict.expected_error),
+                fmt::format("{}, kernel {}: {}", facts.route, facts.kernel, detail), to_json(path),
+                remedy));
         } else if (verdict.status == EgressStatus::undecided) {
-            out.push_back(
-                make("ND-UDP-016", Severity::info,
-                     fmt::format("What a segmented send through {} does was not decided", where),
-                     fmt::format("{}: {}", facts.route, detail), to_json(path), {measure_it}));
+            out.push_back(make_udp_finding(
+                "ND-UDP-016", Severity::info,
+                fmt::format("What a segmented send through {} does was not decided", where),
+                fmt::format("{}: {}", facts.route, detail), to_json(path), {measure_it}));
         }
     }
 }
